@@ -23,7 +23,7 @@ class PGliteConnection implements DatabaseConnection {
     // Parameterless SQL may hold several statements (migrations): the simple protocol runs them all.
     const res = compiled.parameters.length
       ? await this.pg.query<R>(compiled.sql, compiled.parameters as unknown[])
-      : ((await this.pg.exec(compiled.sql)).at(-1) as { rows: R[]; affectedRows?: number });
+      : ((await this.pg.exec(compiled.sql)).at(-1) as unknown as { rows: R[]; affectedRows?: number });
     const affected = res.affectedRows ?? 0;
     return {
       rows: res.rows,

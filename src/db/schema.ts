@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the foundation tables. Modules with their own tables declare them beside their repository. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type GeneratedTs = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
 
 export type TenantsTable = {
@@ -10,7 +11,7 @@ export type TenantsTable = {
   name: string;
   kind: 'collectivite' | 'company';
   settings: Json<Record<string, unknown>>;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
 };
 
 export type ServicesTable = {
@@ -19,7 +20,7 @@ export type ServicesTable = {
   code: string;
   name: string;
   is_default: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
 };
 
 export type Role = 'platform_operator' | 'tenant_admin' | 'finance_agent' | 'service_agent' | 'viewer';
@@ -34,7 +35,7 @@ export type UsersTable = {
   must_change_password: Generated<boolean>;
   active: Generated<boolean>;
   phone: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
 };
 
 export type UserServicesTable = { user_id: string; service_id: string; tenant_id: string };
@@ -45,7 +46,7 @@ export type SessionsTable = {
   user_id: string;
   csrf_token: string;
   expires_at: Timestamp;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
 };
 
 export type ApiKeysTable = {
@@ -56,7 +57,7 @@ export type ApiKeysTable = {
   key_hash: string;
   scopes: Json<string[]>;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
 };
@@ -93,8 +94,8 @@ export type InvoicesTable = {
   import_error: string | null;
   model: Json | null;
   validation: Json | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
+  updated_at: GeneratedTs;
 };
 
 export type DocumentsTable = {
@@ -106,7 +107,7 @@ export type DocumentsTable = {
   mime: string;
   size: ColumnType<number, number, number>;
   sha256: string;
-  created_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
 };
 
 export type JournalHeadsTable = { tenant_id: string; seq: ColumnType<number, number, number>; hash: string };
@@ -134,12 +135,12 @@ export type OutboxTable = {
   status: Generated<'pending' | 'processing' | 'done' | 'failed' | 'dead'>;
   attempts: Generated<number>;
   max_attempts: Generated<number>;
-  next_attempt_at: Generated<Timestamp>;
+  next_attempt_at: GeneratedTs;
   locked_until: Timestamp | null;
   last_error: string | null;
   external_id: string | null;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: GeneratedTs;
+  updated_at: GeneratedTs;
 };
 
 export type Database = {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Money is exact decimal, never float. Amounts travel as strings ("1234.50") between layers

@@ -1,0 +1,92 @@
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, ParseSpeeds, type PDFContext } from 'pdf-lib';
+import { sealingErrors } from '../sealing.errors.js';
+
+export const MAX_PDF_BYTES = 100 * 1024 * 1024;
+const MAX_FIELDS = 10_000;
+
+export type LoadedPdf = {
+  bytes: Uint8Array;
+  doc: PDFDocument;
+  context: PDFContext;
+  /** Offset of the last cross-reference section (the /Prev of our update). */
+  prevXref: number;
+  xrefKind: 'table' | 'stream';
+  /** Next free object number. */
+  size: number;
+  pageRefs: PDFRef[];
+};
+
+const latin1 = new TextDecoder('latin1');
+
+/** Reads the last `startxref` value; a PDF without one is not safely updatable. */
+export function findStartXref(bytes: Uint8Array): number {
+  const tail = latin1.decode(bytes.subarray(Math.max(0, bytes.length - 2048)));
+  const m = [...tail.matchAll(/startxref\s+(\d+)/g)].pop();
+  if (!m) throw sealingErrors.pdfUnreadable('startxref introuvable');
+  const off = Number(m[1]);
+  if (off <= 0 || off >= bytes.length) throw sealingErrors.pdfUnreadable('startxref hors du fichier');
+  return off;
+}
+
+/** Loads a PDF for an incremental update; rejects encrypted, oversized and broken files. */
+export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
+  if (bytes.length > MAX_PDF_BYTES) throw sealingErrors.pdfTooLarge(bytes.length, MAX_PDF_BYTES);
+  const head = latin1.decode(bytes.subarray(0, Math.min(1024, bytes.length)));
+  if (!head.includes('%PDF-')) throw sealingErrors.pdfUnreadable("en-tête %PDF- absent");
+  const prevXref = findStartXref(bytes);
+  const at = latin1.decode(bytes.subarray(prevXref, prevXref + 32));
+  let xrefKind: 'table' | 'stream';
+  if (at.startsWith('xref')) xrefKind = 'table';
+  else if (/^\d+\s+\d+\s+obj/.test(at)) xrefKind = 'stream';
+  else throw sealingErrors.pdfUnreadable('table de références croisées introuvable');
+
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(bytes, {
+      ignoreEncryption: true,
+      updateMetadata: false,
+      parseSpeed: ParseSpeeds.Fastest,
+      throwOnInvalidObject: false,
+    });
+  } catch (e) {
+    throw sealingErrors.pdfUnreadable((e as Error).message.slice(0, 200));
+  }
+  if (doc.context.trailerInfo.Encrypt) throw sealingErrors.pdfEncrypted();
+  let pageRefs: PDFRef[];
+  try {
+    pageRefs = doc.getPages().map((p) => p.ref);
+  } catch (e) {
+    throw sealingErrors.pdfUnreadable(`arbre des pages : ${(e as Error).message.slice(0, 200)}`);
+  }
+  if (!pageRefs.length) throw sealingErrors.pdfUnreadable('aucune page');
+  return {
+    bytes,
+    doc,
+    context: doc.context,
+    prevXref,
+    xrefKind,
+    size: doc.context.largestObjectNumber + 1,
+    pageRefs,
+  };
+}
+
+/** Signature fields that carry a value (signed), walking /Kids with a bound. */
+export function countSignedFields(pdf: LoadedPdf): number {
+  const acro = pdf.context.lookupMaybe(pdf.doc.catalog.get(PDFName.of('AcroForm')), PDFDict);
+  if (!acro) return 0;
+  const fields = pdf.context.lookupMaybe(acro.get(PDFName.of('Fields')), PDFArray);
+  if (!fields) return 0;
+  let count = 0;
+  let seen = 0;
+  const stack = fields.asArray().slice();
+  while (stack.length && seen < MAX_FIELDS) {
+    seen++;
+    const f = pdf.context.lookupMaybe(stack.pop()!, PDFDict);
+    if (!f) continue;
+    const ft = f.get(PDFName.of('FT'));
+    if (ft === PDFName.of('Sig') && f.get(PDFName.of('V'))) count++;
+    const kids = pdf.context.lookupMaybe(f.get(PDFName.of('Kids')), PDFArray);
+    if (kids) stack.push(...kids.asArray());
+  }
+  return count;
+}

@@ -134,6 +134,8 @@ export function parseConfig(raw: unknown): Config {
   }
   const cfg = result.data;
   cfg.dataDir = path.resolve(cfg.dataDir);
+  const givenUrl = (raw as { server?: { publicUrl?: string } })?.server?.publicUrl;
+  if (!givenUrl) cfg.server.publicUrl = `http://localhost:${cfg.server.port}`;
   if (cfg.blobs.driver === 's3' && !cfg.blobs.s3) {
     throw new AppError({ code: 'config.invalid', status: 500, message: 'Configuration invalide :\n- BLOB_STORE=s3 exige S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY' });
   }

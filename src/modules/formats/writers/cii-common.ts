@@ -54,7 +54,7 @@ export function address(a: PostalAddress | undefined): XmlElement | undefined {
     leaf('ram:CityName', a.city),
     leaf('ram:CountryID', a.countryCode),
     leaf('ram:CountrySubDivisionName', a.countrySubdivision),
-  ]);
+  ], { keep: true });
 }
 
 export function contact(c: Contact | undefined): XmlElement | undefined {
@@ -63,7 +63,7 @@ export function contact(c: Contact | undefined): XmlElement | undefined {
     leaf('ram:PersonName', c.name),
     node('ram:TelephoneUniversalCommunication', [leaf('ram:CompleteNumber', c.telephone)]),
     node('ram:EmailURIUniversalCommunication', [leaf('ram:URIID', c.email)]),
-  ]);
+  ], { keep: true });
 }
 
 export function electronicAddress(id: Identifier | undefined): XmlElement | undefined {

@@ -1,5 +1,6 @@
 /** CII BG-25 invoice lines (ram:IncludedSupplyChainTradeLineItem). */
-import type { InvoiceLine, LineAllowanceCharge } from '../formats.models.js';
+import { dec } from '../../../shared/money.js';
+import type { InvoiceLine, LineAllowanceCharge, PriceDetails } from '../formats.models.js';
 import { dateTime, idWithScheme, indicator } from './cii-common.js';
 import { leaf, node, type XmlElement } from './xml-tree.js';
 
@@ -32,12 +33,25 @@ function product(line: InvoiceLine): XmlElement {
   ], { keep: true })!;
 }
 
+/**
+ * BT-148 for CII. A CII price discount sits in the gross price, whose ChargeAmount is mandatory; when
+ * the model has a discount but no gross price, the gross price is the implied BT-146 + BT-147.
+ */
+export function priceGross(p: PriceDetails): string | undefined {
+  if (p.grossPrice !== undefined || p.discount === undefined || p.netPrice === undefined) return p.grossPrice;
+  try {
+    return dec(p.netPrice).plus(p.discount).toFixed();
+  } catch {
+    return undefined;
+  }
+}
+
 function agreement(line: InvoiceLine): XmlElement | undefined {
   const p = line.price ?? {};
   const gross =
     p.grossPrice !== undefined || p.discount !== undefined
       ? node('ram:GrossPriceProductTradePrice', [
-          leaf('ram:ChargeAmount', p.grossPrice),
+          leaf('ram:ChargeAmount', priceGross(p)),
           p.discount !== undefined
             ? node('ram:AppliedTradeAllowanceCharge', [indicator('ram:ChargeIndicator', false), leaf('ram:ActualAmount', p.discount)])
             : undefined,

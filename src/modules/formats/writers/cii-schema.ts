@@ -63,8 +63,9 @@ export function conformToSchema(root: XmlElement, key: CiiSchemaKey, onDropped?:
       counts.set(cs.name, n);
       if (cs.max !== -1 && n > cs.max) return onDropped?.(childPath);
       const child = visit(c, cs.type, childPath);
-      // A container emptied by pruning carries nothing: drop it unless the schema requires it.
-      if (set.types.has(cs.type) && child.children.length === 0 && child.text === undefined && cs.min === 0) return;
+      // A container emptied by pruning carries nothing: drop it unless the schema requires it
+      // (a container that was empty in the model, e.g. an empty contact, is kept as such).
+      if (set.types.has(cs.type) && c.children.length > 0 && child.children.length === 0 && cs.min === 0) return;
       kept.push({ child, spec: cs, seq });
     });
     kept.sort((a, b) => a.spec.index - b.spec.index || a.seq - b.seq);

@@ -25,9 +25,18 @@ export const FACTURX_GUIDELINE_IDS: Record<FacturXProfile, string> = {
   EXTENDED: 'urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended',
 };
 
+/** The Factur-X profile a BT-24 guideline id designates, if any (exact ids of the Factur-X 1.0 package). */
+export function facturXProfileOf(guidelineId: string | undefined): FacturXProfile | undefined {
+  const id = guidelineId?.trim();
+  return FACTURX_PROFILES.find((p) => FACTURX_GUIDELINE_IDS[p] === id);
+}
+
 export type WriteCiiOptions = {
   profile: FacturXProfile;
-  /** CII release whose XSD also bounds the output (default D16B, the EN 16931 CEN release). */
+  /**
+   * CII release whose XSD also bounds the output. Default: none, the Factur-X 1.09 profile XSD alone
+   * (it allows e.g. several BG-3 preceding invoices, which the CEN D16B XSD caps at one).
+   */
   syntax?: 'D16B' | 'D22B';
   /**
    * Keep the model's BT-24 instead of the profile's guideline id (e.g. XRechnung or CTC-FR
@@ -41,6 +50,10 @@ export type WriteCiiOptions = {
 /** EN 16931 BT-8 codes: UBL uses UNTDID 2005, CII UNTDID 2475 (CEN binding). */
 export const UBL_TO_CII_TAX_POINT_CODE: Record<string, string> = { '3': '5', '35': '29', '432': '72' };
 
+/**
+ * One BG-23. The document-level BT-7/BT-8 (a UBL-side model) is copied onto every breakdown only
+ * when no breakdown has its own: a CII-side model already holds them per breakdown.
+ */
 function breakdown(v: VatBreakdown, docTaxPointDate: string | undefined, docTaxPointCode: string | undefined): XmlElement {
   const pointDate = v.taxPointDate ?? docTaxPointDate;
   const pointCode = v.taxPointDateCode ?? (docTaxPointCode ? UBL_TO_CII_TAX_POINT_CODE[docTaxPointCode] ?? docTaxPointCode : undefined);
@@ -120,7 +133,7 @@ function agreement(m: EInvoice): XmlElement {
       node('ram:AdditionalReferencedDocument', [
         leaf('ram:IssuerAssignedID', d.id),
         leaf('ram:URIID', d.externalUri),
-        leaf('ram:TypeCode', d.typeCode ?? '916'),
+        leaf('ram:TypeCode', d.typeCode),
         leaf('ram:Name', d.description),
         d.attachment
           ? leaf('ram:AttachmentBinaryObject', d.attachment.base64 ?? '', { mimeCode: d.attachment.mimeCode, filename: d.attachment.filename })
@@ -128,7 +141,8 @@ function agreement(m: EInvoice): XmlElement {
         leaf('ram:ReferenceTypeCode', d.schemeId),
       ]),
     ),
-    m.tenderOrLotReference !== undefined && !(m.supportingDocuments ?? []).some((d) => d.typeCode === '50')
+    // BT-17 is itself a typed document reference in CII: written once, unless BG-24 already holds it.
+    m.tenderOrLotReference !== undefined && !(m.supportingDocuments ?? []).some((d) => d.typeCode === '50' && d.id === m.tenderOrLotReference)
       ? node('ram:AdditionalReferencedDocument', [leaf('ram:IssuerAssignedID', m.tenderOrLotReference), leaf('ram:TypeCode', '50')])
       : undefined,
     m.invoicedObjectId && !(m.supportingDocuments ?? []).some((d) => d.typeCode === '130')
@@ -178,7 +192,13 @@ function settlement(m: EInvoice): XmlElement {
         ])
       : undefined,
     pis.flatMap(paymentMeans),
-    (m.vatBreakdown ?? []).map((v) => breakdown(v, m.taxPointDate, m.taxPointDateCode)),
+    (m.vatBreakdown ?? []).map((v) =>
+      breakdown(
+        v,
+        (m.vatBreakdown ?? []).some((x) => x.taxPointDate !== undefined) ? undefined : m.taxPointDate,
+        (m.vatBreakdown ?? []).some((x) => x.taxPointDateCode !== undefined) ? undefined : m.taxPointDateCode,
+      ),
+    ),
     m.invoicingPeriod
       ? node('ram:BillingSpecifiedPeriod', [
           dateTime('ram:StartDateTime', m.invoicingPeriod.startDate),
@@ -251,6 +271,6 @@ export function writeCii(model: EInvoice, options: WriteCiiOptions): Uint8Array 
   const specId = options.keepSpecificationId ? model.specificationId : FACTURX_GUIDELINE_IDS[options.profile];
   let tree = buildCiiTree(model, specId);
   tree = conformToSchema(tree, options.profile, options.onDropped);
-  tree = conformToSchema(tree, options.syntax ?? 'D16B', options.onDropped);
+  if (options.syntax) tree = conformToSchema(tree, options.syntax, options.onDropped);
   return new TextEncoder().encode(serializeXml(tree, CII_NAMESPACES));
 }

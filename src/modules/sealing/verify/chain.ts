@@ -72,8 +72,8 @@ export function validityAt(chain: CertInfo[], at: Date): { ok: boolean; problems
   for (const c of chain) {
     const from = new Date(c.x509.validFrom).getTime();
     const to = new Date(c.x509.validTo).getTime();
-    if (at.getTime() < from) problems.push(`${c.x509.subject.replace(/\n/g, ', ')} not yet valid at ${at.toISOString()}`);
-    if (at.getTime() > to) problems.push(`${c.x509.subject.replace(/\n/g, ', ')} expired at ${at.toISOString()}`);
+    if (at.getTime() < from) problems.push(`${c.x509.subject.replace(/\n/g, ', ')} not valid before ${new Date(from).toISOString()}, after the signing time ${at.toISOString()}`);
+    if (at.getTime() > to) problems.push(`${c.x509.subject.replace(/\n/g, ', ')} expired on ${to ? new Date(to).toISOString() : '?'}, before the signing time ${at.toISOString()}`);
   }
   return { ok: problems.length === 0, problems };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { withTenant, type Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
@@ -96,16 +97,24 @@ export async function loadUserPrincipal(db: Db, userId: string): Promise<Princip
   return { kind: 'user', userId: user.id, tenantId: user.tenant_id, role: user.role, serviceIds: services.map((s) => s.service_id), email: user.email, displayName: user.display_name };
 }
 
-/** Resolves a session cookie: expired sessions are refused (and removed). */
+/** Resolves a session cookie in one query; expired sessions are refused (and removed). */
 export async function authenticateSession(db: Db, clock: Clock, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
-  const s = await db.selectFrom('sessions').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
-  if (!s) return null;
-  if (new Date(s.expires_at).getTime() <= clock.now().getTime()) {
-    await db.deleteFrom('sessions').where('id', '=', s.id).execute();
+  const res = await sql<{ session_id: string; csrf_token: string; expires_at: Date; user_id: string; tenant_id: string | null; role: Role; email: string; display_name: string; active: boolean; service_ids: string[] | null }>`
+    select s.id as session_id, s.csrf_token, s.expires_at, u.id as user_id, u.tenant_id, u.role, u.email, u.display_name, u.active,
+      (select array_agg(us.service_id) from user_services us where us.user_id = u.id) as service_ids
+    from sessions s join users u on u.id = s.user_id
+    where s.token_hash = ${sha256(token)}`.execute(db);
+  const r = res.rows[0];
+  if (!r) return null;
+  if (new Date(r.expires_at).getTime() <= clock.now().getTime()) {
+    await db.deleteFrom('sessions').where('id', '=', r.session_id).execute();
     return null;
   }
-  const principal = await loadUserPrincipal(db, s.user_id);
-  return principal ? { principal, csrfToken: s.csrf_token } : null;
+  if (!r.active) return null;
+  return {
+    principal: { kind: 'user', userId: r.user_id, tenantId: r.tenant_id, role: r.role, serviceIds: r.service_ids ?? [], email: r.email, displayName: r.display_name },
+    csrfToken: r.csrf_token,
+  };
 }
 
 /** API keys look like `fk_<prefix>_<secret>`; only the SHA-256 of the whole key is stored. */

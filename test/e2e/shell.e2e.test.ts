@@ -1,0 +1,283 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessibilityProblems } from './support/a11y.js';
+import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
+
+/**
+ * The web app shell end to end: the real `facteur start` (demo tenant, PGlite or a fresh
+ * PostgreSQL database) driven through Debian's Chromium.
+ */
+const shots = path.resolve(process.cwd(), 'test-output/screenshots');
+let app: RunningApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(): Promise<Page> {
+  const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10_000);
+  return page;
+}
+
+async function login(page: Page, role: 'finance_agent' | 'service_agent') {
+  const creds = app.logins.get(role)!;
+  await page.goto('/factures');
+  await page.getByLabel('Adresse e-mail').fill(creds.email);
+  await page.getByLabel('Mot de passe').fill(creds.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+  await page.locator('tbody tr').first().waitFor();
+}
+
+const listedNumbers = (page: Page) => page.locator('tbody tr td:first-child').allTextContents();
+
+/** Calls the API from inside the signed-in page, with the session's CSRF token, as another tab would. */
+async function apiFromPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await (await fetch('/api/auth/me')).json();
+      const res = await fetch(url, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, json: await res.json() };
+    },
+    { method, url, body },
+  );
+}
+
+async function invoiceIdByNumber(page: Page, number: string): Promise<string> {
+  const r = await page.evaluate(async (n) => (await fetch(`/api/invoices?number=${encodeURIComponent(n)}`)).json(), number);
+  expect(r.items).toHaveLength(1);
+  return r.items[0].id;
+}
+
+async function expectAccessible(page: Page) {
+  expect(await accessibilityProblems(page)).toEqual([]);
+}
+
+beforeAll(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  await ensureWebBuilt();
+  expect(fs.existsSync(path.resolve(process.cwd(), 'web/dist/index.html'))).toBe(true);
+  app = await startApp();
+  expect(app.logins.get('finance_agent')?.email).toBe('finances@demo.facteur.local');
+  expect(app.logins.get('service_agent')?.email).toBe('voirie@demo.facteur.local');
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('web app shell', () => {
+  let finance: Page;
+
+  it('shows the API error on a wrong password, then signs the finance agent in and lists the demo invoices', async () => {
+    finance = await newPage();
+    await finance.goto('/');
+    await finance.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+    await expectAccessible(finance);
+    await finance.getByLabel('Adresse e-mail').fill('finances@demo.facteur.local');
+    await finance.getByLabel('Mot de passe').fill('pas-le-bon-mot-de-passe');
+    await finance.getByRole('button', { name: 'Se connecter' }).click();
+    const alert = finance.getByRole('alert');
+    await alert.waitFor();
+    const apiMessage = await finance.evaluate(async () => {
+      const r = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'inconnu@demo.facteur.local', password: 'x' }) });
+      return (await r.json()).error.message as string;
+    });
+    expect((await alert.textContent())?.trim()).toBe(apiMessage);
+    await finance.screenshot({ path: path.join(shots, 'login-error.png') });
+
+    await login(finance, 'finance_agent');
+    expect(new URL(finance.url()).pathname).toBe('/factures');
+    expect((await listedNumbers(finance)).sort()).toEqual(['2026/1107', 'F26-00981', 'FA-2026-0412', 'FACT-8841'].sort());
+    // French amounts and service names in the row of the Voirie invoice.
+    const row = finance.getByRole('row', { name: /FA-2026-0412/ });
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.replace(/[\u00a0\u202f]/g, ' '));
+    expect(cells[2]).toBe('Voirie');
+    expect(cells[3]).toBe('Mise à disposition');
+    expect(cells[5]).toBe('5 820,00 €');
+    expect(cells[6]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await expectAccessible(finance);
+    await finance.screenshot({ path: path.join(shots, 'invoice-list.png'), fullPage: true });
+
+    // Session persistence: a reload goes through /api/auth/me and stays signed in.
+    await finance.reload();
+    await finance.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+    expect(await finance.getByText('Connecté : Fabrice Finances').count()).toBe(1);
+  });
+
+  it('filters the list by supplier and by amount range', async () => {
+    await finance.locator('summary', { hasText: 'Filtres' }).click();
+    await finance.getByLabel('Fournisseur (nom ou SIRET)').fill('enrobés');
+    await finance.getByRole('button', { name: 'Filtrer' }).click();
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    expect(await listedNumbers(finance)).toEqual(['F26-00981']);
+    expect(new URL(finance.url()).searchParams.get('supplier')).toBe('enrobés');
+
+    await finance.getByRole('button', { name: 'Réinitialiser' }).click();
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
+    await finance.locator('summary', { hasText: 'Filtres' }).click();
+    await finance.getByLabel('Montant TTC minimum (€)').fill('467');
+    await finance.getByLabel('Montant TTC maximum (€)').fill('5 820,00');
+    await finance.getByRole('button', { name: 'Filtrer' }).click();
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
+    expect((await listedNumbers(finance)).sort()).toEqual(['2026/1107', 'FA-2026-0412', 'FACT-8841'].sort());
+    await finance.getByRole('button', { name: 'Réinitialiser' }).click();
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
+  });
+
+  it('opens an invoice: PDF rendered, journal shown; attests service fait then records a mandate through the dialogs', async () => {
+    await finance.getByRole('row', { name: /FA-2026-0412/ }).click();
+    await finance.getByRole('heading', { level: 1, name: 'Facture FA-2026-0412' }).waitFor();
+    const canvas = finance.locator('canvas[data-rendered="1"]');
+    await canvas.waitFor({ timeout: 20_000 });
+    const inked = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const ctx = c.getContext('2d')!;
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] < 128 && data[i + 1] < 128 && data[i + 2] < 128) dark++;
+      return { dark, width: c.width };
+    });
+    expect(inked.width).toBeGreaterThan(300);
+    expect(inked.dark).toBeGreaterThan(500);
+    await finance.locator('.timeline li', { hasText: 'Facture reçue' }).waitFor();
+    expect(await finance.locator('[data-testid="clock-headline"]').textContent()).toMatch(/jour\(s\) restant\(s\)|Échéance aujourd'hui|En retard/);
+    // Only the actions the API allows are offered.
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Suspendre', 'Rejeter', 'Attester le service fait']);
+    await expectAccessible(finance);
+    await finance.screenshot({ path: path.join(shots, 'invoice-view.png'), fullPage: true });
+
+    await finance.getByRole('button', { name: 'Attester le service fait' }).click();
+    const dialog = finance.getByRole('dialog', { name: 'Attester le service fait' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Commentaire (facultatif)').fill('Panneaux posés le 12/11.');
+    await dialog.getByRole('button', { name: 'Attester le service fait' }).click();
+    await finance.locator('.invoice-sub [data-status="service_done"]', { hasText: 'Service fait' }).waitFor();
+    await finance.getByRole('status').filter({ hasText: 'Action enregistrée : Attester le service fait.' }).waitFor();
+
+    await finance.getByRole('button', { name: 'Enregistrer le mandat' }).click();
+    const mandate = finance.getByRole('dialog', { name: 'Enregistrer le mandat' });
+    await mandate.waitFor();
+    // The number is mandatory: the dialog says so next to the field and sends nothing.
+    await mandate.getByRole('button', { name: 'Enregistrer le mandat' }).click();
+    await mandate.locator('#dlg-mandateNumber-error', { hasText: 'Ce champ est obligatoire.' }).waitFor();
+    expect(await mandate.getByLabel('Numéro de mandat').getAttribute('aria-invalid')).toBe('true');
+    await mandate.getByLabel('Numéro de mandat').fill('M-2026-0042');
+    await mandate.getByLabel('Date du mandat').fill('2026-11-20');
+    await finance.screenshot({ path: path.join(shots, 'dialog-mandate.png') });
+    await mandate.getByRole('button', { name: 'Enregistrer le mandat' }).click();
+    await finance.locator('.invoice-sub [data-status="mandated"]', { hasText: 'Mandatée' }).waitFor();
+    await finance.locator('.timeline li', { hasText: 'Mandat n° M-2026-0042' }).waitFor();
+    expect(await finance.locator('.timeline li', { hasText: 'Attester le service fait' }).textContent()).toContain('Mise à disposition → Service fait');
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Mettre à disposition du comptable']);
+  });
+
+  it('shows a 409 clearly when the invoice changed meanwhile, and reloads it', async () => {
+    const id = await invoiceIdByNumber(finance, 'F26-00981');
+    await finance.goto(`/factures/${id}`);
+    await finance.getByRole('heading', { level: 1, name: 'Facture F26-00981' }).waitFor();
+    await finance.getByRole('button', { name: 'Rejeter' }).click();
+    const dialog = finance.getByRole('dialog', { name: 'Rejeter' });
+    await dialog.waitFor();
+    // Someone else attests service fait in another tab while the dialog is open.
+    const other = await apiFromPage(finance, 'POST', `/api/invoices/${id}/transitions`, { action: 'attest_service_done' });
+    expect(other.status).toBe(200);
+    await dialog.getByLabel('Motif du rejet (obligatoire)').fill('Facture en double.');
+    await dialog.getByRole('button', { name: 'Rejeter' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('La facture a été modifiée entre-temps (statut actuel : « Service fait »)');
+    await finance.locator('.invoice-sub [data-status="service_done"]').waitFor();
+    await finance.screenshot({ path: path.join(shots, 'dialog-conflict.png') });
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('uploads a PDF through the form, with the server field error shown next to its field', async () => {
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    doc.addPage([595, 842]).drawText('FACTURE E2E-0001 - Papeterie Martin - 120,00 EUR TTC', { x: 50, y: 780, size: 14, font });
+    const pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-e2e-upload-')), 'e2e-0001.pdf');
+    fs.writeFileSync(pdfPath, await doc.save());
+
+    await finance.getByRole('link', { name: 'Déposer une facture' }).first().click();
+    await finance.getByRole('heading', { level: 1, name: 'Déposer une facture' }).waitFor();
+    await expectAccessible(finance);
+    await finance.getByRole('button', { name: 'Déposer' }).click();
+    await finance.locator('#up-file-error', { hasText: 'Choisissez un fichier.' }).waitFor();
+
+    await finance.setInputFiles('#up-file', pdfPath);
+    await finance.getByLabel('Numéro de facture').fill('E2E-0001');
+    await finance.getByLabel('Nom du fournisseur').fill('Papeterie Martin');
+    await finance.getByLabel('SIRET du fournisseur (14 chiffres)').fill('1234');
+    await finance.getByLabel('Total TTC (€)').fill('120,00');
+    await finance.getByRole('button', { name: 'Déposer' }).click();
+    const siretError = finance.locator('#up-supplierSiret-error');
+    await siretError.waitFor();
+    expect(await siretError.textContent()).toContain('14 chiffres attendus');
+    expect(await finance.getByLabel('SIRET du fournisseur (14 chiffres)').getAttribute('aria-invalid')).toBe('true');
+    expect(await finance.evaluate(() => document.activeElement?.id)).toBe('up-supplierSiret');
+    await finance.screenshot({ path: path.join(shots, 'upload-error.png'), fullPage: true });
+
+    await finance.getByLabel('SIRET du fournisseur (14 chiffres)').fill('81234567800012');
+    await finance.getByRole('button', { name: 'Déposer' }).click();
+    await finance.getByRole('heading', { level: 1, name: 'Facture E2E-0001' }).waitFor();
+    await finance.locator('.invoice-sub [data-status="to_verify"]', { hasText: 'À vérifier' }).waitFor();
+    await finance.locator('canvas[data-rendered="1"]').waitFor({ timeout: 20_000 });
+    expect(await finance.locator('.kv', { hasText: 'Total TTC' }).locator('dd').textContent()).toBe('120,00\u00a0€');
+    await finance.goto('/factures');
+    await finance.getByRole('row', { name: /E2E-0001/ }).waitFor();
+  });
+
+  it('lets a keyboard-only user Tab to a row and open it with Enter', async () => {
+    await finance.goto('/factures');
+    await finance.locator('tbody tr').first().waitFor();
+    await finance.locator('body').focus();
+    let focused = '';
+    for (let i = 0; i < 40 && !focused; i++) {
+      await finance.keyboard.press('Tab');
+      focused = await finance.evaluate(() => (document.activeElement?.matches('tbody tr') ? (document.activeElement as HTMLElement).dataset.invoiceId ?? '' : ''));
+    }
+    expect(focused).toMatch(/^inv_/);
+    const outline = await finance.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).toBe('solid');
+    const number = (await finance.evaluate(() => document.activeElement!.querySelector('td')!.textContent)) ?? '';
+    await finance.keyboard.press('Enter');
+    await finance.getByRole('heading', { level: 1, name: `Facture ${number}` }).waitFor();
+    expect(new URL(finance.url()).pathname).toBe(`/factures/${focused}`);
+  });
+
+  it('shows a Voirie agent only Voirie invoices, and "Facture introuvable" for an Écoles invoice opened by URL', async () => {
+    const ecolesId = await invoiceIdByNumber(finance, '2026/1107');
+    const voirie = await newPage();
+    await login(voirie, 'service_agent');
+    expect((await listedNumbers(voirie)).sort()).toEqual(['F26-00981', 'FA-2026-0412']);
+    for (const service of await voirie.locator('tbody tr td:nth-child(3)').allTextContents()) expect(service).toBe('Voirie');
+    await expectAccessible(voirie);
+    await voirie.screenshot({ path: path.join(shots, 'invoice-list-voirie.png'), fullPage: true });
+
+    await voirie.goto(`/factures/${ecolesId}`);
+    await voirie.getByRole('heading', { level: 1, name: 'Facture introuvable' }).waitFor();
+    await expectAccessible(voirie);
+    await voirie.screenshot({ path: path.join(shots, 'invoice-not-found.png') });
+
+    await voirie.getByRole('button', { name: 'Se déconnecter' }).click();
+    await voirie.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
+    const me = await voirie.evaluate(async () => (await fetch('/api/auth/me')).status);
+    expect(me).toBe(401);
+  });
+});

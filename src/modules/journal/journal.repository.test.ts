@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/db.js';
 import { withTenant } from '../../db/db.js';
-import { createTestDatabase, onPostgres } from '../../../test/support/db.js';
+import { createTestDatabase } from '../../../test/support/db.js';
 import { seedInvoice, seedTenant, testDeps } from '../../../test/support/fixtures.js';
 import { transitionInvoice } from '../invoices/invoices.usecases.js';
 import { appendJournal, verifyTenantJournal } from './journal.repository.js';
@@ -79,7 +79,7 @@ describe('evidence journal', () => {
   });
 });
 
-describe.runIf(onPostgres())('row-level security on PostgreSQL', () => {
+describe('row-level security (PostgreSQL and PGlite)', () => {
   it("a non-owner role scoped to tenant A sees none of tenant B's invoices", async () => {
     const a = await tenantWithHistory();
     const b = await tenantWithHistory();

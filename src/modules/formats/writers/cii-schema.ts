@@ -10,7 +10,7 @@ import type { XmlElement } from './xml-tree.js';
 export type CiiSchemaSet = { types: Record<string, string>; attributes: Record<string, string> };
 export type CiiSchemaKey = 'MINIMUM' | 'BASIC WL' | 'BASIC' | 'EN 16931' | 'EXTENDED' | 'D16B' | 'D22B';
 
-type Child = { name: string; type: string; min: number; max: number; index: number };
+export type Child = { name: string; type: string; min: number; max: number; index: number };
 type ParsedSet = { types: Map<string, Map<string, Child>>; attributes: Map<string, Set<string>> };
 
 const parsed = new Map<string, ParsedSet>();
@@ -72,6 +72,11 @@ export function conformToSchema(root: XmlElement, key: CiiSchemaKey, onDropped?:
     return { ...e, children: kept.map((k) => k.child) };
   };
   return visit(root, 'rsm:CrossIndustryInvoiceType', root.name);
+}
+
+/** Child specs of a complex type (undefined for leaf types), for structural validation. */
+export function schemaType(key: CiiSchemaKey, type: string): ReadonlyMap<string, Child> | undefined {
+  return getSet(key).types.get(type);
 }
 
 /** Child element names of a type in XSD order (for tests and diagnostics). */

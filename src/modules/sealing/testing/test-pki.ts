@@ -138,19 +138,24 @@ export type TestPki = {
 const DAY = 86_400_000;
 
 /** Root → intermediate → {seal, TSA}; an expired seal certificate for the error path. */
+/**
+ * `kind` is the seal key's type; CAs and the TSA use `caKind` (ECDSA by default: RSA-2048 key
+ * generation costs ~0.7 s each, and mixed chains are common in real PKIs).
+ */
 export function createTestPki({
   kind = 'rsa',
+  caKind = 'ec',
   now = new Date(),
   crlBaseUrl,
   ocspUrl,
   name = 'Facteur Test',
-}: { kind?: KeyKind; now?: Date; crlBaseUrl?: string; ocspUrl?: string; name?: string } = {}): TestPki {
+}: { kind?: KeyKind; caKind?: KeyKind; now?: Date; crlBaseUrl?: string; ocspUrl?: string; name?: string } = {}): TestPki {
   const nb = new Date(now.getTime() - 30 * DAY);
   const na = new Date(now.getTime() + 3650 * DAY);
-  const rootKey = generateKey(kind);
+  const rootKey = generateKey(caKind);
   const root: Issued = {
     key: rootKey.privateKey,
-    kind,
+    kind: caKind,
     cert: issueCertificate({
       subject: { cn: `${name} Root CA`, o: name, c: 'FR' },
       publicKey: rootKey.publicKey,
@@ -161,11 +166,11 @@ export function createTestPki({
       keyUsage: [5, 6],
     }),
   };
-  const leaf = (subject: SubjectSpec, issuer: Issued, extra: Partial<IssueOptions> = {}, ca = false): Issued => {
-    const k = generateKey(kind);
+  const leaf = (subject: SubjectSpec, issuer: Issued, extra: Partial<IssueOptions> = {}, ca = false, k0: KeyKind = caKind): Issued => {
+    const k = generateKey(k0);
     return {
       key: k.privateKey,
-      kind,
+      kind: k0,
       cert: issueCertificate({
         subject,
         publicKey: k.publicKey,
@@ -185,7 +190,7 @@ export function createTestPki({
     crlUrl: crlBaseUrl ? `${crlBaseUrl}/intermediate.crl` : undefined,
     ocspUrl,
   };
-  const seal = leaf({ cn: 'Facteur Cachet Test', o: 'Commune de Test', c: 'FR', orgId: 'NTRFR-21000000000000' }, intermediate, revocationExt);
+  const seal = leaf({ cn: 'Facteur Cachet Test', o: 'Commune de Test', c: 'FR', orgId: 'NTRFR-21000000000000' }, intermediate, revocationExt, false, kind);
   const tsa = leaf({ cn: 'Facteur Test TSA', o: name, c: 'FR' }, intermediate, {
     keyUsage: [0],
     eku: { oids: [OID.ekuTimeStamping], critical: true },

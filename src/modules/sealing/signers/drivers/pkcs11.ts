@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { integerFromBytes, nullDer, octetString, oid, seq } from '../../asn1/der.js';
 import { hashOids, type HashName } from '../../asn1/oids.js';
@@ -19,6 +20,7 @@ function loadBinding(): Pkcs11Module {
 }
 
 const modules = new Map<string, { lib: Pkcs11; users: number }>();
+const logins = new Map<string, { pinHash: Buffer; users: number }>();
 
 function openModule(mod: Pkcs11Module, path: string): Pkcs11 {
   const hit = modules.get(path);
@@ -80,22 +82,55 @@ export function createPkcs11Signer(o: Pkcs11SignerOptions): Signer {
   const mod = loadBinding();
   const lib = openModule(mod, o.modulePath);
   let session: Buffer;
+  let loginKey = '';
   try {
     const slot = lib.C_GetSlotList(true).find((s) => lib.C_GetTokenInfo(s).label.trim() === o.tokenLabel);
     if (!slot) throw sealingErrors.keyNotFound(`jeton « ${o.tokenLabel} »`);
     session = lib.C_OpenSession(slot, mod.CKF_SERIAL_SESSION);
-    try {
-      lib.C_Login(session, mod.CKU_USER, o.pin);
-    } catch (e) {
-      const code = (e as { code?: number }).code;
-      if (code === mod.CKR_PIN_INCORRECT || code === mod.CKR_PIN_LEN_RANGE) throw sealingErrors.badPin();
-      if (code === mod.CKR_PIN_LOCKED) throw sealingErrors.signerFailed('PIN bloqué');
-      if (code !== mod.CKR_USER_ALREADY_LOGGED_IN) throw sealingErrors.signerFailed('connexion au jeton refusée', e);
+    loginKey = `${o.modulePath}#${o.tokenLabel}`;
+    const pinHash = createHash('sha256').update(o.pin).digest();
+    const state = logins.get(loginKey);
+    if (state) {
+      // PKCS#11 login is per token for the whole process: another signer already logged in, so
+      // the PIN is checked against the one that succeeded rather than silently accepted.
+      if (!timingSafeEqual(state.pinHash, pinHash)) {
+        lib.C_CloseSession(session);
+        throw sealingErrors.badPin();
+      }
+      state.users++;
+    } else {
+      try {
+        lib.C_Login(session, mod.CKU_USER, o.pin);
+      } catch (e) {
+        lib.C_CloseSession(session);
+        const code = (e as { code?: number }).code;
+        if (code === mod.CKR_PIN_INCORRECT || code === mod.CKR_PIN_LEN_RANGE) throw sealingErrors.badPin();
+        if (code === mod.CKR_PIN_LOCKED) throw sealingErrors.signerFailed('PIN bloqué');
+        throw sealingErrors.signerFailed('connexion au jeton refusée', e);
+      }
+      logins.set(loginKey, { pinHash, users: 1 });
     }
   } catch (e) {
     releaseModule(o.modulePath);
     throw e;
   }
+  const endSession = () => {
+    try {
+      const state = logins.get(loginKey);
+      if (state && --state.users === 0) {
+        logins.delete(loginKey);
+        lib.C_Logout(session);
+      }
+      lib.C_CloseSession(session);
+    } catch {
+      /* token removed or session already closed */
+    }
+    releaseModule(o.modulePath);
+  };
+  const fail = (e: unknown): never => {
+    endSession();
+    throw e;
+  };
   const find = (cls: number) => {
     const tpl: { type: number; value: number | string | Buffer }[] = [{ type: mod.CKA_CLASS, value: cls }];
     if (o.keyLabel) tpl.push({ type: mod.CKA_LABEL, value: o.keyLabel });
@@ -106,27 +141,23 @@ export function createPkcs11Signer(o: Pkcs11SignerOptions): Signer {
     return found;
   };
   const keys = find(mod.CKO_PRIVATE_KEY);
-  if (keys.length !== 1) {
-    releaseModule(o.modulePath);
-    throw sealingErrors.keyNotFound(keys.length ? 'plusieurs clés correspondent' : 'clé privée absente du jeton');
-  }
+  if (keys.length !== 1) fail(sealingErrors.keyNotFound(keys.length ? 'plusieurs clés correspondent' : 'clé privée absente du jeton'));
   const key = keys[0];
   const keyType = lib.C_GetAttributeValue(session, key, [{ type: mod.CKA_KEY_TYPE }])[0].value as Buffer;
-  const kt = keyType.readUIntLE(0, keyType.length);
-  if (kt !== mod.CKK_RSA && kt !== mod.CKK_EC) {
-    releaseModule(o.modulePath);
-    throw sealingErrors.unsupportedKey(`type PKCS#11 ${kt}`);
-  }
+  // CK_ULONG, native (little-endian on the platforms Facteur supports).
+  const kt = keyType.length >= 4 ? keyType.readUInt32LE(0) : keyType[0];
+  if (kt !== mod.CKK_RSA && kt !== mod.CKK_EC) fail(sealingErrors.unsupportedKey(`type PKCS#11 ${kt}`));
   let certificate = o.certificate;
   if (!certificate) {
     const certs = find(mod.CKO_CERTIFICATE);
-    if (!certs.length) {
-      releaseModule(o.modulePath);
-      throw sealingErrors.keyNotFound('certificat absent du jeton');
-    }
+    if (!certs.length) fail(sealingErrors.keyNotFound('certificat absent du jeton'));
     certificate = new Uint8Array(lib.C_GetAttributeValue(session, certs[0], [{ type: mod.CKA_VALUE }])[0].value as Buffer);
   }
-  parseCertificate(certificate);
+  try {
+    parseCertificate(certificate!);
+  } catch (e) {
+    fail(sealingErrors.keyNotFound(`certificat illisible : ${(e as Error).message}`));
+  }
   const keyAlgorithm = kt === mod.CKK_RSA ? 'rsa' : 'ecdsa';
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
@@ -160,13 +191,7 @@ export function createPkcs11Signer(o: Pkcs11SignerOptions): Signer {
       if (closed) return;
       closed = true;
       await queue;
-      try {
-        lib.C_Logout(session);
-        lib.C_CloseSession(session);
-      } catch {
-        /* token removed or session already closed */
-      }
-      releaseModule(o.modulePath);
+      endSession();
     },
   };
 }

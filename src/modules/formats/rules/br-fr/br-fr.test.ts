@@ -7,6 +7,7 @@ import { readFacturX } from '../../facturx/index.js';
 import { writeCii } from '../../writers/cii.js';
 import { frenchInvoice } from '../../writers/test-models.js';
 import { getRuleset } from '../registry.js';
+import './register.js';
 import { validateBrFr } from './index.js';
 
 const testdata = path.resolve(process.cwd(), '../shared/testdata');

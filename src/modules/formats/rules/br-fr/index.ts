@@ -10,7 +10,6 @@
  */
 import { parseXml } from '../../../../shared/xml.js';
 import { writeCii } from '../../writers/cii.js';
-import { registerRuleset } from '../registry.js';
 import type { Finding, ParsedInvoice, Ruleset } from '../types.js';
 import { createBrFrContext, type BrFrMode } from './context.js';
 import { checkAmounts } from './amount-rules.js';
@@ -40,6 +39,3 @@ export function validateBrFr(parsed: ParsedInvoice, mode: BrFrMode = 'fatal'): F
 
 export const brFrRuleset: Ruleset = { name: 'br-fr', version: `${BR_FR_VERSION}-fatal`, validate: (p) => validateBrFr(p, 'fatal') };
 export const brFrWarningRuleset: Ruleset = { name: 'br-fr-warning', version: `${BR_FR_VERSION}-warning`, validate: (p) => validateBrFr(p, 'warning') };
-
-registerRuleset(brFrRuleset);
-registerRuleset(brFrWarningRuleset);

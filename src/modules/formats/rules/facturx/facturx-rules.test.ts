@@ -6,6 +6,7 @@ import { readFacturX } from '../../facturx/index.js';
 import { writeCii, type FacturXProfile } from '../../writers/cii.js';
 import { frenchInvoice } from '../../writers/test-models.js';
 import { getRuleset } from '../registry.js';
+import './register.js';
 import { deriveCodeTable, renderCodeTable } from './codedb-derive.js';
 import { facturXProfileOfGuideline, validateFacturX } from './index.js';
 

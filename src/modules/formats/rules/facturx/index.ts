@@ -7,7 +7,6 @@
 import { locationOf, type XmlElement } from '../../../../shared/xml.js';
 import { el, els, NS } from '../../readers/xml-path.js';
 import { FACTURX_PROFILES, type FacturXProfile } from '../../writers/cii.js';
-import { registerRuleset } from '../registry.js';
 import type { Finding, ParsedInvoice, Ruleset } from '../types.js';
 import type { CodeListName } from './codedb-derive.js';
 import { facturXCodeTable } from './code-table.js';
@@ -131,4 +130,3 @@ export function validateFacturX(parsed: ParsedInvoice): Finding[] {
 }
 
 export const facturXRuleset: Ruleset = { name: 'facturx', version: FACTURX_RULES_VERSION, validate: validateFacturX };
-registerRuleset(facturXRuleset);

@@ -175,7 +175,8 @@ export function createChorusClient(opts: ChorusClientOptions): ChorusClient {
     if (res.status === 401) {
       // Tokens can be revoked or expire early on PISTE's side: refresh once, then give up.
       stats.unauthorizedRefreshes++;
-      token = null;
+      // Another call may already have refreshed: only drop the token that failed.
+      if (token?.value === bearer) token = null;
       state.sent = false;
       bearer = await getToken();
       state.sent = true;

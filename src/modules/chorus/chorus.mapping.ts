@@ -205,6 +205,7 @@ export function parseDetailResponse(path: string, body: Json): ChorusInvoiceDeta
     references: {
       engagement: str(refs.numeroBonCommande),
       numeroMarche: str(refs.numeroMarche),
+      numeroDpMandat: str(refs.numeroDpMandat),
       typeFacture: str(refs.typeFacture),
       typeTva: str(refs.typeTva),
       modePaiement: str(refs.modePaiement),

@@ -91,6 +91,7 @@ export type ChorusInvoiceDetail = {
     /** EJ: the note reads `numeroBonCommande` into one `engagement` field. */
     engagement: string | null;
     numeroMarche: string | null;
+    numeroDpMandat: string | null;
     typeFacture: string | null;
     typeTva: string | null;
     modePaiement: string | null;

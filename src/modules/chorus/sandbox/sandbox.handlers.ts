@@ -131,6 +131,7 @@ function consult(state: SandboxState, inv: SandboxInvoice): SandboxReply {
       references: {
         numeroBonCommande: inv.engagement,
         numeroMarche: inv.numeroMarche,
+        numeroDpMandat: inv.numeroDPMandat,
         typeFacture: inv.typeFacture,
         typeTva: inv.typeTva,
         modePaiement: inv.modePaiement,

@@ -1,6 +1,5 @@
-import { parseXml, firstChild, childrenNamed, attr, type XmlElement } from '../../../shared/xml.js';
+import { readPivot } from '../chorus.pivot.js';
 import { parisDay } from '../../../shared/clock.js';
-import { dec, isAmount, toAmount } from '../../../shared/money.js';
 import type { SandboxAttachment, SandboxInvoice, SandboxInvoiceDraft, SandboxLine } from './sandbox.models.js';
 
 /**
@@ -107,71 +106,29 @@ export function pivotForInvoice(inv: SandboxInvoice, recipient: { siret: string;
   return Buffer.from(xml, 'utf8');
 }
 
-const text = (parent: XmlElement | undefined, name: string): string | null => {
-  const c = firstChild(parent, '', name);
-  const v = c?.text.trim();
-  return v ? v : null;
-};
-
-/** Reads a deposited PIVOT-shaped flow (`IN_DP_E2_CPP_FACTURE_MIN` in the sandbox) into drafts. */
-export function readPivotDrafts(bytes: Uint8Array, maxBytes = 120 * 1024 * 1024): SandboxInvoiceDraft[] {
-  const { root } = parseXml(bytes, { maxBytes });
-  if (root.name !== 'CPPFacturePivot') throw new Error('racine CPPFacturePivot attendue');
-  const units = childrenNamed(firstChild(root, '', 'CPPFactures'), '', 'CPPFacturePivotUnitaire');
-  if (units.length === 0) throw new Error('aucune facture dans le flux');
-  return units.map((u) => {
-    const four = firstChild(u, '', 'Fournisseur');
-    const deb = firstChild(u, '', 'Debiteur');
-    const data = firstChild(u, '', 'DonneesFacture');
-    const mont = firstChild(data, '', 'Montants');
-    const eng = firstChild(data, '', 'Engagement');
-    const bank = firstChild(four, '', 'ReferenceBancaire');
-    const required = (v: string | null, what: string) => {
-      if (!v) throw new Error(`${what} manquant`);
-      return v;
-    };
-    const ht = required(text(mont, 'MontantHT'), 'MontantHT');
-    const ttc = required(text(mont, 'MontantTTC'), 'MontantTTC');
-    const lines = childrenNamed(firstChild(data, '', 'Lignes'), '', 'Ligne').map((l, i) => ({
-      numero: Number(attr(l, 'NumOrdre') ?? i + 1),
-      reference: text(l, 'ReferenceProduit') ?? '',
-      denomination: text(l, 'ReferenceProduit') ?? '',
-      quantite: text(l, 'Quantite') ?? '1',
-      prixUnitaire: text(l, 'PrixUnitaire') ?? '0',
-      montantHT: text(l, 'MontantHT') ?? '0',
-      tauxTva: text(l, 'TauxTVA') ?? '0',
-    }));
-    const attachments = childrenNamed(u, '', 'PJ').map((p) => ({
-      name: text(p, 'NomPJ') ?? 'piece.pdf',
-      mime: text(p, 'MimeTypePJ') ?? 'application/pdf',
-      typePJ: (text(p, 'TypePJ') === '02' ? '02' : '01') as '01' | '02',
-      content: Buffer.from(text(p, 'Contenu') ?? '', 'base64'),
-    }));
-    if (!isAmount(ht) || !isAmount(ttc)) throw new Error('montant non décimal');
-    // PIVOT carries HT and TTC only; the VAT total is their difference.
-    const tva = toAmount(dec(ttc).minus(ht));
-    return {
-      numeroFacture: required(text(data, 'Id'), 'Id'),
-      dateFacture: required(text(data, 'DateEmissionFacture'), 'DateEmissionFacture'),
-      recipientSiret: required(text(deb, 'Identifiant'), 'Debiteur/Identifiant'),
-      codeService: text(deb, 'CodeService'),
-      supplier: {
-        siret: required(text(four, 'Identifiant'), 'Fournisseur/Identifiant'),
-        designation: text(four, 'RaisonSociale') ?? '',
-        iban: text(bank, 'Compte') ?? '',
-        bic: text(bank, 'Etablissement') ?? '',
-        codePays: text(four, 'CodePays') ?? 'FR',
-      },
-      typeFacture: text(data, 'Type') === '381' ? 'AVOIR' : 'FACTURE',
-      devise: text(data, 'Devise') ?? 'EUR',
-      montantHT: ht,
-      montantTVA: tva,
-      montantTTC: ttc,
-      montantAPayer: text(mont, 'MontantNetAPayer') ?? ttc,
-      engagement: text(eng, 'NumeroEngagement'),
-      numeroMarche: text(eng, 'NumeroMarche'),
-      lines,
-      attachments,
-    } satisfies SandboxInvoiceDraft;
-  });
+/** Reads a deposited PIVOT-shaped flow (`IN_DP_E2_CPP_FACTURE_MIN` in the sandbox) into a draft. */
+export function readPivotDrafts(bytes: Uint8Array): SandboxInvoiceDraft[] {
+  const p = readPivot(bytes);
+  if (!p.debiteur.identifiant) throw new Error('Debiteur/Identifiant manquant');
+  if (!p.dateFacture) throw new Error('DateEmissionFacture manquante');
+  if (!p.montantHT || !p.montantTTC || !p.montantTVA) throw new Error('montants manquants');
+  return [
+    {
+      numeroFacture: p.numeroFacture,
+      dateFacture: p.dateFacture,
+      recipientSiret: p.debiteur.identifiant,
+      codeService: p.debiteur.codeService,
+      supplier: { siret: p.supplier.identifiant, designation: p.supplier.raisonSociale, iban: p.supplier.iban ?? '', bic: p.supplier.bic ?? '', codePays: p.supplier.codePays ?? 'FR' },
+      typeFacture: p.typeCode === '381' ? 'AVOIR' : 'FACTURE',
+      devise: p.devise,
+      montantHT: p.montantHT,
+      montantTVA: p.montantTVA,
+      montantTTC: p.montantTTC,
+      montantAPayer: p.montantNetAPayer ?? p.montantTTC,
+      engagement: p.engagement,
+      numeroMarche: p.numeroMarche,
+      lines: p.lines.map((l) => ({ numero: l.numero, reference: l.reference ?? '', denomination: l.reference ?? '', quantite: l.quantite ?? '1', prixUnitaire: l.prixUnitaire ?? '0', montantHT: l.montantHT ?? '0.00', tauxTva: l.tauxTva ?? '0' })),
+      attachments: p.attachments,
+    },
+  ];
 }

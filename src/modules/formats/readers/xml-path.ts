@@ -91,14 +91,17 @@ export function at(e: XmlElement | undefined, name: string): string | undefined 
   return undefined;
 }
 
-/** Drops undefined properties so models stay compact and deep-equal friendly. */
+/**
+ * Identity marker for model objects built by the readers. Absent terms stay as properties holding
+ * `undefined` (deleting them would push V8 objects into slow dictionary mode on a hot path);
+ * JSON serialisation and deep equality ignore them.
+ */
 export function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as Array<keyof T>) if (o[k] === undefined) delete o[k];
   return o;
 }
 
-/** Returns undefined when every property is undefined (absent group), else the compacted object. */
+/** Returns undefined when every property is undefined (absent group), else the object. */
 export function group<T extends object>(o: T): T | undefined {
-  compact(o);
-  return Object.keys(o).length > 0 ? o : undefined;
+  for (const k in o) if (o[k] !== undefined) return o;
+  return undefined;
 }

@@ -7,6 +7,7 @@ import type { XmlElement } from '../../../../shared/xml.js';
 import { locationOf } from '../../../../shared/xml.js';
 import { NS } from '../../readers/xml-path.js';
 import type { RuleContext } from './context.js';
+import { allElements } from './doc-index.js';
 import { CODE_LISTS } from './generated/code-lists.js';
 
 const ns = (s: string) => s.trim().replace(/\s+/g, ' ');
@@ -14,10 +15,15 @@ const attr = (e: XmlElement, name: string) => e.attrs.find((a) => a.name === nam
 const text = (e: XmlElement) => e.text;
 
 /** The schematron idiom: a single token that is a member of the list. */
+const listCache = new Map<string, ReadonlySet<string> | undefined>();
 function inList(rule: string, syntax: string, value: string | undefined): boolean {
-  const v = ns(value ?? '');
+  const raw = value ?? '';
+  const v = /\s/.test(raw) ? ns(raw) : raw;
   if (v.includes(' ')) return false;
-  return CODE_LISTS[`${rule}/${syntax}`]?.has(v) ?? true;
+  const key = rule + '/' + syntax;
+  let list = listCache.get(key);
+  if (list === undefined && !listCache.has(key)) listCache.set(key, (list = CODE_LISTS[key]));
+  return list?.has(v) ?? true;
 }
 
 const MIME = new Set([
@@ -28,6 +34,9 @@ const MIME = new Set([
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'application/vnd.oasis.opendocument.spreadsheet',
 ]);
+
+/** UBL BR-CL-08 tests containment in the space-separated list string, reproduced as such. */
+const UBL_NOTE_CODES = ` ${[...(CODE_LISTS['BR-CL-08/ubl'] ?? [])].join(' ')} `;
 
 const UBL_AMOUNTS = new Set([
   'Amount', 'BaseAmount', 'PriceAmount', 'TaxAmount', 'TaxableAmount', 'LineExtensionAmount', 'TaxExclusiveAmount',
@@ -51,8 +60,14 @@ function chargeIndicator(ac: XmlElement | undefined, ciiSyntax: boolean): boolea
   return undefined;
 }
 
+let current: { c: RuleContext; e: XmlElement } = { c: undefined as unknown as RuleContext, e: undefined as unknown as XmlElement };
+function fail(id: string): void {
+  current.c.fail(id, locationOf(current.e));
+}
+
 function checkUbl(c: RuleContext, e: XmlElement): void {
-  const fail = (id: string) => c.fail(id, locationOf(e));
+  current.c = c;
+  current.e = e;
   const parent = e.parent;
   const pName = parent?.name;
   if (e.ns === NS.cbc) {
@@ -77,7 +92,7 @@ function checkUbl(c: RuleContext, e: XmlElement): void {
           const v = text(e);
           const code = v.includes('#') ? v.slice(v.indexOf('#') + 1).split('#')[0] : '';
           const second = v.indexOf('#') >= 0 && v.indexOf('#', v.indexOf('#') + 1) >= 0;
-          if (second && code.length === 3 && !` ${[...(CODE_LISTS['BR-CL-08/ubl'] ?? [])].join(' ')} `.includes(code)) fail('BR-CL-08');
+          if (second && code.length === 3 && !UBL_NOTE_CODES.includes(code)) fail('BR-CL-08');
         }
         return;
       case 'ID': {
@@ -143,13 +158,15 @@ function checkUbl(c: RuleContext, e: XmlElement): void {
   }
 }
 
+function check(id: string, v: string | undefined): void {
+  if (!inList(id, 'cii', v)) fail(id);
+}
+
 function checkCii(c: RuleContext, e: XmlElement): void {
   if (e.ns !== NS.ram) return;
-  const fail = (id: string) => c.fail(id, locationOf(e));
+  current.c = c;
+  current.e = e;
   const pName = e.parent?.name;
-  const check = (id: string, v: string | undefined) => {
-    if (!inList(id, 'cii', v)) fail(id);
-  };
   switch (e.name) {
     case 'TypeCode':
       if (pName === 'ExchangedDocument' && e.parent?.ns === NS.rsm) check('BR-CL-01', text(e));
@@ -218,10 +235,5 @@ function checkCii(c: RuleContext, e: XmlElement): void {
 
 export function checkCodeListRules(c: RuleContext): void {
   const visit = c.kind === 'ubl' ? checkUbl : checkCii;
-  const stack: XmlElement[] = [c.root];
-  while (stack.length) {
-    const e = stack.pop()!;
-    visit(c, e);
-    for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
-  }
+  for (const e of allElements(c.root)) visit(c, e);
 }

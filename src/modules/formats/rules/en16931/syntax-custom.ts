@@ -1,6 +1,7 @@
 /** Hand-written tests and context predicates of the syntax rules that are not purely structural. */
 import type { XmlElement } from '../../../../shared/xml.js';
 import { NS } from '../../readers/xml-path.js';
+import { allElements, elementsNamed } from './doc-index.js';
 
 type Test = (e: XmlElement, root: XmlElement) => boolean;
 
@@ -20,16 +21,7 @@ const ns = (s: string) => s.trim().replace(/\s+/g, ' ');
 const str = (e: XmlElement | undefined) => (e ? e.text : '');
 const isVat = (e: XmlElement) => str(kid(kid(e, NS.cac, 'TaxScheme'), NS.cbc, 'ID')).toUpperCase() === 'VAT';
 
-function descendants(root: XmlElement, nsUri: string, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const x = stack.pop()!;
-    if (x.ns === nsUri && x.name === name) out.push(x);
-    for (let i = x.children.length - 1; i >= 0; i--) stack.push(x.children[i]);
-  }
-  return out;
-}
+const descendants = (root: XmlElement, nsUri: string, name: string): XmlElement[] => elementsNamed(root, nsUri, name);
 function hasAncestor(e: XmlElement, nsUri: string, name: string): boolean {
   for (let p = e.parent; p; p = p.parent) if (p.ns === nsUri && p.name === name) return true;
   return false;
@@ -137,14 +129,11 @@ export const CUSTOM_TESTS: Record<string, Test> = {
   'UBL-DT-18': (_e, root) => {
     let named = 0;
     let paymentNamed = 0;
-    const stack = [root];
-    while (stack.length) {
-      const x = stack.pop()!;
+    for (const x of allElements(root)) {
       if (attr(x, 'name') !== undefined) {
         named++;
         if (x.ns === NS.cbc && x.name === 'PaymentMeansCode') paymentNamed++;
       }
-      stack.push(...x.children);
     }
     return named - paymentNamed <= 0;
   },

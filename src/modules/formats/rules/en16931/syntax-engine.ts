@@ -8,15 +8,42 @@ import type { XmlElement } from '../../../../shared/xml.js';
 import { locationOf } from '../../../../shared/xml.js';
 import { NS } from '../../readers/xml-path.js';
 import type { RuleContext } from './context.js';
+import { allElements } from './doc-index.js';
 import { SYNTAX_RULES, type SyntaxRuleRow } from './generated/syntax-tables.js';
 import { CONTEXT_PREDICATES, CUSTOM_TESTS } from './syntax-custom.js';
 
 type QName = { ns: string; name: string };
 type Step = QName | { attr: string } | { descendant: true };
-type Compiled = {
-  row: SyntaxRuleRow;
+/** One schematron rule: a context shared by its assertions. */
+type Group = {
+  pattern: string;
+  rule: number;
+  kind: 'abs' | 'rel' | 'suffix';
   ctxAlts: QName[][];
+  predicate?: (e: XmlElement) => boolean;
+  hasPredicate: boolean;
+  asserts: Assert[];
+};
+type Assert = {
+  row: SyntaxRuleRow;
+  group: Group;
   paths: Step[][];
+  /** evaluated through the forbidden-path index instead of from its contexts */
+  inverted: boolean;
+};
+type Probe = {
+  assert: Assert;
+  /** element steps of the test path after the context (leading '//' removed) */
+  chain: QName[];
+  /** the path started with '//' (searched in the whole document; the context is then the root) */
+  anywhere: boolean;
+  attr?: string;
+};
+type Index = {
+  byName: Map<string, Map<string, Group[]>>;
+  suffix: Array<[string, Group[]]>;
+  probesByElement: Map<string, Map<string, Probe[]>>;
+  probesByAttr: Map<string, Probe[]>;
 };
 
 const nsOf = (prefix: string): string => {
@@ -30,55 +57,101 @@ const qname = (s: string): QName => {
 };
 const step = (s: string): Step => (s === '//' ? { descendant: true } : s.startsWith('@') ? { attr: s.slice(1) } : qname(s));
 
-type Index = { byName: Map<string, Compiled[]>; suffix: Compiled[] };
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) {
+    if (!list.includes(v)) list.push(v);
+  } else m.set(k, [v]);
+}
+function pushQ<V>(m: Map<string, Map<string, V[]>>, q: QName, v: V): void {
+  let inner = m.get(q.ns);
+  if (!inner) m.set(q.ns, (inner = new Map()));
+  push(inner, q.name, v);
+}
+
+/**
+ * 'absent' rules ("X shall not be used", most of UBL-CR / CII-SR) are inverted: instead of
+ * evaluating hundreds of paths from each context, every element of the document is looked up
+ * once in an index of forbidden paths. Cost then grows with the document, not the rule count.
+ */
+function invertible(a: Assert): boolean {
+  const { row } = a;
+  if (row.test === 'custom' || row.test.kind !== 'absent' || row.ctx.kind === 'suffix' || row.ctx.pred) return false;
+  return a.paths.every((p) => p.slice(1).every((s) => !('descendant' in s)) && (!('descendant' in (p[0] ?? {})) || row.ctx.kind === 'abs'));
+}
+
 const indexes = new Map<'cii' | 'ubl', Index>();
 
 function buildIndex(syntax: 'cii' | 'ubl'): Index {
-  const byName = new Map<string, Compiled[]>();
-  const suffix: Compiled[] = [];
+  const index: Index = { byName: new Map(), suffix: [], probesByElement: new Map(), probesByAttr: new Map() };
+  const groups = new Map<string, Group>();
+  const suffix = new Map<string, Group[]>();
   for (const row of SYNTAX_RULES) {
     if (row.syntax !== syntax) continue;
-    const compiled: Compiled = {
-      row,
-      ctxAlts: row.ctx.alts.map((a) => a.map(qname)),
-      paths: row.test === 'custom' ? [] : row.test.paths.map((p) => p.map(step)),
-    };
-    if (row.ctx.kind === 'suffix') {
-      suffix.push(compiled);
-      continue;
+    const key = `${row.pattern}#${row.rule}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { pattern: row.pattern, rule: row.rule, kind: row.ctx.kind, ctxAlts: row.ctx.alts.map((a) => a.map(qname)), hasPredicate: !!row.ctx.pred, asserts: [] };
+      groups.set(key, group);
+      if (row.ctx.kind === 'suffix') push(suffix, row.ctx.suffix!, group);
+      else for (const alt of group.ctxAlts) pushQ(index.byName, alt[alt.length - 1], group);
     }
-    for (const alt of compiled.ctxAlts) {
-      const last = alt[alt.length - 1];
-      const key = `${last.ns}|${last.name}`;
-      const list = byName.get(key) ?? [];
-      if (!list.includes(compiled)) list.push(compiled);
-      byName.set(key, list);
+    if (row.ctx.pred && !group.predicate) group.predicate = CONTEXT_PREDICATES[row.id];
+    const a: Assert = { row, group, paths: row.test === 'custom' ? [] : row.test.paths.map((p) => p.map(step)), inverted: false };
+    group.asserts.push(a);
+    if (!invertible(a)) continue;
+    a.inverted = true;
+    for (const p of a.paths) {
+      const anywhere = p.length > 0 && 'descendant' in p[0];
+      const rest = anywhere ? p.slice(1) : p;
+      const last = rest[rest.length - 1];
+      const attrName = last && 'attr' in last ? last.attr : undefined;
+      const chain = (attrName ? rest.slice(0, -1) : rest) as QName[];
+      const probe: Probe = { assert: a, chain, anywhere, attr: attrName };
+      if (chain.length > 0) pushQ(index.probesByElement, chain[chain.length - 1], probe);
+      else if (anywhere && attrName) push(index.probesByAttr, attrName, probe);
+      else for (const alt of group.ctxAlts) pushQ(index.probesByElement, alt[alt.length - 1], probe);
     }
   }
-  return { byName, suffix };
+  index.suffix = [...suffix];
+  return index;
 }
 
-function matchesContext(c: Compiled, e: XmlElement): boolean {
-  const { ctx } = c.row;
-  if (ctx.kind === 'suffix') {
-    if (!e.name.endsWith(ctx.suffix!)) return false;
-  } else {
-    const ok = c.ctxAlts.some((alt) => {
+function matchesContext(g: Group, e: XmlElement): boolean {
+  if (g.kind !== 'suffix') {
+    let ok = false;
+    for (const alt of g.ctxAlts) {
       let cur: XmlElement | undefined = e;
-      for (let i = alt.length - 1; i >= 0; i--) {
-        if (!cur || cur.ns !== alt[i].ns || cur.name !== alt[i].name) return false;
+      let i = alt.length - 1;
+      for (; i >= 0; i--) {
+        if (!cur || cur.ns !== alt[i].ns || cur.name !== alt[i].name) break;
         cur = cur.parent;
       }
-      return ctx.kind === 'rel' || cur === undefined;
-    });
+      if (i < 0 && (g.kind === 'rel' || cur === undefined)) {
+        ok = true;
+        break;
+      }
+    }
     if (!ok) return false;
   }
-  if (ctx.pred) {
-    const pred = CONTEXT_PREDICATES[c.row.id];
-    return pred ? pred(e) : false;
-  }
+  if (g.hasPredicate) return g.predicate ? g.predicate(e) : false;
   return true;
 }
+
+/** Rule groups that handle this node: per pattern, only the first group whose context matches. */
+function winners(index: Index, e: XmlElement): Group[] {
+  let matched: Group[] | undefined;
+  const byName = index.byName.get(e.ns)?.get(e.name);
+  if (byName) for (const g of byName) if (matchesContext(g, e)) (matched ??= []).push(g);
+  for (const [suffix, list] of index.suffix) {
+    if (!e.name.endsWith(suffix)) continue;
+    for (const g of list) if (matchesContext(g, e)) (matched ??= []).push(g);
+  }
+  if (!matched) return NONE;
+  if (matched.length === 1) return matched;
+  return matched.filter((g) => !matched!.some((o) => o.pattern === g.pattern && o.rule < g.rule));
+}
+const NONE: Group[] = [];
 
 const docNodes = new WeakMap<XmlElement, XmlElement[]>();
 
@@ -87,13 +160,7 @@ function allNodes(root: XmlElement): XmlElement[] {
   let nodes = docNodes.get(root);
   if (!nodes) {
     const docNode = { ...root, name: '#document', ns: '', attrs: [], children: [root], parent: undefined } as XmlElement;
-    nodes = [docNode];
-    const stack = [root];
-    while (stack.length) {
-      const x = stack.pop()!;
-      nodes.push(x);
-      for (const ch of x.children) stack.push(ch);
-    }
+    nodes = [docNode, ...allElements(root)];
     docNodes.set(root, nodes);
   }
   return nodes;
@@ -101,6 +168,19 @@ function allNodes(root: XmlElement): XmlElement[] {
 
 /** Number of nodes a structural path selects from the context element. */
 function countPath(steps: Step[], from: XmlElement, root: XmlElement): number {
+  if (steps.length === 1) {
+    // fast path for the frequent one-step tests (child element or attribute of the context)
+    const s = steps[0];
+    let n = 0;
+    if ('attr' in s) {
+      for (const a of from.attrs) if (a.name === s.attr && a.ns === '') n++;
+      return n;
+    }
+    if ('name' in s) {
+      for (const ch of from.children) if (ch.name === s.name && ch.ns === s.ns) n++;
+      return n;
+    }
+  }
   let nodes: XmlElement[] = [from];
   let i = 0;
   if (steps[0] && 'descendant' in steps[0]) {
@@ -123,41 +203,63 @@ function countPath(steps: Step[], from: XmlElement, root: XmlElement): number {
   return nodes.length;
 }
 
+/** The context node a probe reaches from a matching target element, if any. */
+function probeContext(p: Probe, target: XmlElement, root: XmlElement): XmlElement | undefined {
+  if (p.attr && !target.attrs.some((a) => a.name === p.attr && a.ns === '')) return undefined;
+  let cur: XmlElement | undefined = target;
+  for (let i = p.chain.length - 1; i >= 0; i--) {
+    if (!cur || cur.ns !== p.chain[i].ns || cur.name !== p.chain[i].name) return undefined;
+    cur = cur.parent;
+  }
+  const g = p.assert.group;
+  if (p.anywhere) return matchesContext(g, root) ? root : undefined;
+  return cur && matchesContext(g, cur) ? cur : undefined;
+}
+
 export function checkSyntaxRules(c: RuleContext): void {
   let index = indexes.get(c.kind);
   if (!index) {
     index = buildIndex(c.kind);
     indexes.set(c.kind, index);
   }
+  const idx = index;
   const { root } = c;
-  const stack: XmlElement[] = [root];
-  while (stack.length) {
-    const e = stack.pop()!;
-    for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
-    const candidates = index.byName.get(`${e.ns}|${e.name}`);
-    const matched: Compiled[] = [];
-    if (candidates) for (const cand of candidates) if (matchesContext(cand, e)) matched.push(cand);
-    for (const cand of index.suffix) if (matchesContext(cand, e)) matched.push(cand);
-    if (matched.length === 0) continue;
-    // first matching rule per pattern only
-    const firstRule = new Map<string, number>();
-    for (const m of matched) {
-      const cur = firstRule.get(m.row.pattern);
-      if (cur === undefined || m.row.rule < cur) firstRule.set(m.row.pattern, m.row.rule);
+  const reported = new Set<string>();
+  const report = (a: Assert, ctxNode: XmlElement) => {
+    const loc = locationOf(ctxNode);
+    const key = `${a.row.id}@${loc}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    c.fail(a.row.id, loc);
+  };
+  const probe = (list: Probe[] | undefined, e: XmlElement) => {
+    if (!list) return;
+    for (const p of list) {
+      const ctxNode = probeContext(p, e, root);
+      // violations are rare: the first-match check is only computed for them
+      if (ctxNode && winners(idx, ctxNode).includes(p.assert.group)) report(p.assert, ctxNode);
     }
-    for (const m of matched) {
-      if (firstRule.get(m.row.pattern) !== m.row.rule) continue;
-      const { test, id } = m.row;
-      let ok: boolean;
-      if (test === 'custom') {
-        const fn = CUSTOM_TESTS[id];
-        if (!fn) continue;
-        ok = fn(e, root);
-      } else {
-        const total = m.paths.reduce((n, p) => n + countPath(p, e, root), 0);
-        ok = test.kind === 'absent' ? total === 0 : test.kind === 'atMost' ? total <= test.limit : total === test.limit;
+  };
+
+  for (const e of allElements(root)) {
+    probe(idx.probesByElement.get(e.ns)?.get(e.name), e);
+    for (const a of e.attrs) if (a.ns === '') probe(idx.probesByAttr.get(a.name), e);
+    for (const g of winners(idx, e)) {
+      for (const a of g.asserts) {
+        if (a.inverted) continue;
+        const { test, id } = a.row;
+        let ok: boolean;
+        if (test === 'custom') {
+          const fn = CUSTOM_TESTS[id];
+          if (!fn) continue;
+          ok = fn(e, root);
+        } else {
+          let total = 0;
+          for (const p of a.paths) total += countPath(p, e, root);
+          ok = test.kind === 'absent' ? total === 0 : test.kind === 'atMost' ? total <= test.limit : total === test.limit;
+        }
+        if (!ok) report(a, e);
       }
-      if (!ok) c.fail(id, locationOf(e));
     }
   }
 }

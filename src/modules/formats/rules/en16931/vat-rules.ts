@@ -74,7 +74,17 @@ export function checkVatRules(c: RuleContext): void {
     if (!ok) c.fail(id, loc);
   };
 
+  // categories actually used in the invoice (any VAT category field, whatever its place)
+  const used = new Set<string | undefined>();
+  for (const l of lines) used.add(l.vat?.categoryCode);
+  for (const a of docAc) used.add(a.vatCategoryCode);
+  for (const b of breakdowns) used.add(b.categoryCode);
+  if (!cii) for (const x of ublRawItems(c).anyAc) used.add(x.code);
+  if (!cii) for (const x of ublRawItems(c).lines) used.add(x.code);
+
   for (const f of CATEGORY) {
+    // a category that appears nowhere satisfies all its rules (every -01 test holds with no item)
+    if (!used.has(f.code)) continue;
     const id = (n: string) => `${f.prefix}-${n}`;
     const lineIdx = lines.flatMap((l, i) => (l.vat?.categoryCode === f.code ? [i] : []));
     const acs = docAc.filter((a) => a.vatCategoryCode === f.code);

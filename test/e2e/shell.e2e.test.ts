@@ -71,7 +71,7 @@ beforeAll(async () => {
   expect(app.logins.get('service_agent')?.email).toBe('voirie@demo.facteur.local');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR'],
   });
 });
 
@@ -118,6 +118,27 @@ describe('web app shell', () => {
     await finance.reload();
     await finance.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
     expect(await finance.getByText('Connecté : Fabrice Finances').count()).toBe(1);
+
+    // The secondary English switch changes the words and the document language, and comes back.
+    await finance.getByLabel('Langue').selectOption('en');
+    await finance.getByRole('heading', { level: 1, name: 'Invoices' }).waitFor();
+    expect(await finance.evaluate(() => document.documentElement.lang)).toBe('en');
+    await finance.getByLabel('Language').selectOption('fr');
+    await finance.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+    expect(await finance.evaluate(() => document.documentElement.lang)).toBe('fr');
+  });
+
+  it('pages through the list with "Charger plus" (keyset cursor), newest first, without duplicates', async () => {
+    await finance.goto('/factures?limit=2');
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+    const more = finance.getByRole('button', { name: 'Charger plus' });
+    await more.click();
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
+    expect(await listedNumbers(finance)).toEqual(['FACT-8841', 'F26-00981', '2026/1107', 'FA-2026-0412']);
+    await more.waitFor({ state: 'detached' });
+    expect(await finance.locator('.list-foot').textContent()).toBe('4 facture(s) affichée(s)');
+    await finance.goto('/factures');
+    await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
   });
 
   it('filters the list by supplier and by amount range', async () => {
@@ -205,6 +226,28 @@ describe('web app shell', () => {
     await finance.screenshot({ path: path.join(shots, 'dialog-conflict.png') });
     await dialog.getByRole('button', { name: 'Annuler' }).click();
     await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('suspends an invoice with a reason code and an explanation; the payment clock shows the suspension', async () => {
+    const id = await invoiceIdByNumber(finance, 'FACT-8841');
+    await finance.goto(`/factures/${id}`);
+    await finance.getByRole('heading', { level: 1, name: 'Facture FACT-8841' }).waitFor();
+    await finance.getByRole('button', { name: 'Suspendre' }).click();
+    const dialog = finance.getByRole('dialog', { name: 'Suspendre' });
+    await dialog.waitFor();
+    await expectAccessible(finance);
+    await dialog.getByRole('button', { name: 'Suspendre' }).click();
+    await dialog.locator('#dlg-reasonCode-error').waitFor();
+    await dialog.locator('#dlg-reason-error').waitFor();
+    await dialog.getByLabel('Motif', { exact: true }).selectOption('missing_engagement');
+    await dialog.getByLabel('Explication (obligatoire)').fill("Merci d'indiquer le numéro d'engagement EJ sur la facture.");
+    await dialog.getByRole('button', { name: 'Suspendre' }).click();
+    await finance.locator('.invoice-sub [data-status="suspended"]', { hasText: 'Suspendue' }).waitFor();
+    expect(await finance.locator('[data-testid="clock-headline"]').textContent()).toMatch(/^Délai suspendu depuis le \d{2}\/\d{2}\/\d{4}$/);
+    const entry = finance.locator('.timeline li', { hasText: 'Suspendre' });
+    expect(await entry.textContent()).toContain("Numéro d'engagement absent ou erroné");
+    expect(await entry.textContent()).toContain("Motif : Merci d'indiquer le numéro d'engagement EJ sur la facture.");
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Enregistrer le complément']);
   });
 
   it('uploads a PDF through the form, with the server field error shown next to its field', async () => {

@@ -35,7 +35,8 @@ export function formatParisDay(iso: string | null | undefined): string {
 /** A calendar date (YYYY-MM-DD) shown as JJ/MM/AAAA, without any time-zone shift. */
 export function formatDay(day: string | null | undefined): string {
   if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return '—';
-  return calendarDay.format(new Date(`${day}T00:00:00Z`));
+  const d = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? '—' : calendarDay.format(d);
 }
 
 /** Today's calendar date in Paris, as YYYY-MM-DD. */

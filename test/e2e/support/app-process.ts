@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -77,8 +78,11 @@ export async function startApp({ timeoutMs = 90_000 } = {}): Promise<RunningApp>
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
   delete env.FACTEUR_DEMO;
-  if (db) env.DATABASE_URL = db.url;
-  else delete env.DATABASE_URL;
+  if (db) {
+    env.DATABASE_URL = db.url;
+    // PostgreSQL mode refuses to start without a key for the stored secrets; a throwaway one will do.
+    env.SECRET_KEY ??= randomBytes(32).toString('hex');
+  } else delete env.DATABASE_URL;
 
   const child: ChildProcess = spawn(process.execPath, ['bin/facteur.mjs', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

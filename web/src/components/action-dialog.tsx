@@ -104,7 +104,10 @@ export function ActionDialog({
       'aria-invalid': fieldErrors[f.name] ? true : undefined,
       'aria-describedby': fieldErrors[f.name] ? `${id}-error` : undefined,
     } as const;
-    const set = (v: string) => setValues((s) => ({ ...s, [f.name]: v }));
+    const set = (v: string) => {
+      setValues((s) => ({ ...s, [f.name]: v }));
+      if (fieldErrors[f.name]) setFieldErrors((e) => ({ ...e, [f.name]: undefined }));
+    };
     let control: React.ReactNode;
     if (f.name === 'reasonCode')
       control = (

@@ -26,16 +26,22 @@ export type Filters = {
   receivedTo: string;
   minTtc: string;
   maxTtc: string;
+  /** Page size; only set by a link or by hand in the address bar (default 50, at most 200). */
+  limit: string;
 };
 
-const textKeys = ['serviceId', 'supplier', 'number', 'receivedFrom', 'receivedTo', 'minTtc', 'maxTtc'] as const;
+const empty: Filters = { status: [], serviceId: '', supplier: '', number: '', receivedFrom: '', receivedTo: '', minTtc: '', maxTtc: '', limit: '' };
+
+const textKeys = ['serviceId', 'supplier', 'number', 'receivedFrom', 'receivedTo', 'minTtc', 'maxTtc', 'limit'] as const;
 
 /** The filters live in the address bar, so a filtered list survives a visit to an invoice and can be shared. */
 export function filtersFromSearch(search: string): Filters {
   const p = new URLSearchParams(search);
   const status = (p.get('status') ?? '').split(',').filter((s) => (allStatuses as readonly string[]).includes(s));
-  const f: Filters = { status, serviceId: '', supplier: '', number: '', receivedFrom: '', receivedTo: '', minTtc: '', maxTtc: '' };
+  const f: Filters = { ...empty, status };
   for (const k of textKeys) f[k] = p.get(k) ?? '';
+  const limit = Number(f.limit);
+  f.limit = Number.isInteger(limit) && limit >= 1 && limit <= 200 ? String(limit) : '';
   return f;
 }
 
@@ -46,7 +52,6 @@ export function filtersToSearch(f: Filters): string {
   return p.toString();
 }
 
-const empty: Filters = { status: [], serviceId: '', supplier: '', number: '', receivedFrom: '', receivedTo: '', minTtc: '', maxTtc: '' };
 
 export function InvoiceFilters({ value, services, onApply }: { value: Filters; services: Service[]; onApply: (search: string) => void }) {
   const { t } = useI18n();
@@ -93,7 +98,10 @@ export function InvoiceFilters({ value, services, onApply }: { value: Filters; s
         id={`filter-${k}`}
         inputMode="decimal"
         value={draft[k]}
-        onChange={(e) => set(k, e.target.value)}
+        onChange={(e) => {
+          set(k, e.target.value);
+          if (errors[k]) setErrors((x) => ({ ...x, [k]: undefined }));
+        }}
         aria-invalid={errors[k] ? true : undefined}
         aria-describedby={errors[k] ? `filter-${k}-error` : undefined}
       />
@@ -105,7 +113,7 @@ export function InvoiceFilters({ value, services, onApply }: { value: Filters; s
     </div>
   );
 
-  const active = filtersToSearch(value) !== '';
+  const active = filtersToSearch({ ...value, limit: '' }) !== '';
   return (
     <details className="filters-box" open={active || undefined}>
       <summary>
@@ -151,9 +159,9 @@ export function InvoiceFilters({ value, services, onApply }: { value: Filters; s
           type="button"
           className="button secondary"
           onClick={() => {
-            setDraft(empty);
+            setDraft({ ...empty, limit: value.limit });
             setErrors({});
-            onApply('');
+            onApply(value.limit ? `limit=${value.limit}` : '');
           }}
         >
           {t('list.reset')}

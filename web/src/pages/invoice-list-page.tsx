@@ -17,7 +17,7 @@ function toApiParams(f: Filters, cursor?: string) {
   const p = new URLSearchParams();
   if (f.status.length) p.set('status', f.status.join(','));
   for (const k of ['serviceId', 'supplier', 'number', 'receivedFrom', 'receivedTo', 'minTtc', 'maxTtc'] as const) if (f[k]) p.set(k, f[k]);
-  p.set('limit', String(PAGE_SIZE));
+  p.set('limit', f.limit || String(PAGE_SIZE));
   if (cursor) p.set('cursor', cursor);
   return p;
 }

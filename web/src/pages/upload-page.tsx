@@ -92,7 +92,17 @@ export function UploadPage() {
           {error}
         </p>
       )}
-      <form ref={formRef} onSubmit={submit} noValidate className="upload-form">
+      <form
+        ref={formRef}
+        onSubmit={submit}
+        noValidate
+        className="upload-form"
+        onChange={(e) => {
+          // An edited field is no longer the one the server blamed.
+          const name = ((e.target as Element).getAttribute('name') ?? '') as Field;
+          if (errors[name]) setErrors((x) => ({ ...x, [name]: undefined }));
+        }}
+      >
         <div className="field wide">
           <label htmlFor="up-file">{t('upload.file')}</label>
           <input id="up-file" name="file" type="file" accept=".pdf,.xml,application/pdf,application/xml,text/xml" {...described('file')} />

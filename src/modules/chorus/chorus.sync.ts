@@ -46,6 +46,8 @@ export type SyncTenantArgs = {
   pageSize?: number;
   concurrency?: number;
   logger?: Logger;
+  /** Called after each invoice (progress bars, tests). */
+  onProgress?: (counts: Readonly<SyncCounts>) => void;
 };
 
 const notYetAvailable = new Set(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'A_RECYCLER']);
@@ -155,7 +157,10 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
       const filter = structure.serviceFilter?.length ? new Set(structure.serviceFilter) : null;
       const items = filter ? result.invoices.filter((i) => i.codeServiceExecutant && filter.has(i.codeServiceExecutant)) : result.invoices;
       const known = await withTenant(db, tenantId, (tx) => findKnownInvoices(tx, tenantId, items.map((i) => i.idFacture)));
-      await pool(items, args.concurrency ?? 8, (s) => processOne(s, known.get(s.idFacture), structure.idStructureCPP));
+      await pool(items, args.concurrency ?? 8, async (s) => {
+        await processOne(s, known.get(s.idFacture), structure.idStructureCPP);
+        args.onProgress?.(counts);
+      });
       if (batch.length) {
         const rows = batch.splice(0);
         await withTenant(db, tenantId, (tx) => chorusDb(tx).insertInto('chorus_invoices').values(rows).onConflict((oc) => oc.columns(['tenant_id', 'id_facture']).doNothing()).execute());

@@ -55,7 +55,18 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+const oidCache = new Map<string, Der>();
+
+/** OBJECT IDENTIFIER; encodings are cached (the same few OIDs are written for every seal). */
 export function oid(dotted: string): Der {
+  const hit = oidCache.get(dotted);
+  if (hit) return hit;
+  const der = encodeOid(dotted);
+  if (oidCache.size < 1000) oidCache.set(dotted, der);
+  return der;
+}
+
+function encodeOid(dotted: string): Der {
   const parts = dotted.split('.').map(Number);
   const bytes: number[] = [40 * parts[0] + parts[1]];
   for (const p of parts.slice(2)) {

@@ -1,0 +1,93 @@
+/**
+ * `npm run bench -- seal [--docs N]`: PAdES sealing throughput on two-page pdfkit invoices.
+ * Single thread, then the worker pool on 2 cores, for B-B (RSA-2048, ECDSA P-256) and B-T with
+ * the local test TSA. Target: ≥ 300 docs/s for B-B RSA on 2 cores.
+ */
+import { sealPdf } from '../src/modules/sealing/sealing.usecases.js';
+import { createSealingPool } from '../src/modules/sealing/sealing.pool.js';
+import type { SealLevel, SealProfile } from '../src/modules/sealing/sealing.models.js';
+import { createSoftwareSigner } from '../src/modules/sealing/signers/drivers/software.js';
+import type { SignerConfig } from '../src/modules/sealing/signers/signer-config.js';
+import { createHttpTsaClient } from '../src/modules/sealing/tsa/drivers/http.js';
+import { startTestTsa } from '../src/modules/sealing/tsa/test-tsa-server.js';
+import { makeInvoicePdf } from '../src/modules/sealing/testing/test-pdfs.js';
+import { createTestPki, type TestPki } from '../src/modules/sealing/testing/test-pki.js';
+import { verifyPdf } from '../src/modules/sealing/verify/verify-pdf.js';
+
+function pemConfig(pki: TestPki): SignerConfig {
+  return { type: 'pem', privateKeyPem: pki.seal.key.export({ format: 'pem', type: 'pkcs8' }) as string, certificate: pki.seal.cert, chain: [pki.intermediate.cert] };
+}
+
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+
+async function runSingle(docs: Uint8Array[], n: number, pki: TestPki, profile: SealProfile, level: SealLevel, tsaUrl?: string): Promise<number> {
+  const signer = createSoftwareSigner({ privateKey: pki.seal.key, certificate: pki.seal.cert, chain: [pki.intermediate.cert] });
+  const tsa = tsaUrl ? createHttpTsaClient({ urls: [tsaUrl] }) : undefined;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await sealPdf({ pdf: docs[i % docs.length], profile, signer, tsa, level });
+    if (i % 100 === 0) sampleRss();
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function runPool(docs: Uint8Array[], n: number, pki: TestPki, profile: SealProfile, level: SealLevel, size: number): Promise<number> {
+  const pool = createSealingPool({ size, signer: pemConfig(pki), profile });
+  // Warm-up: workers load the sources and build their signer before timing starts.
+  await Promise.all(Array.from({ length: size * 2 }, (_, i) => pool.seal({ pdf: docs[i % docs.length].slice(), level })));
+  const inflight = size * 8;
+  let next = 0;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (next < n) {
+      const i = next++;
+      await pool.seal({ pdf: docs[i % docs.length].slice(), level });
+      if (i % 100 === 0) sampleRss();
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, lane));
+  const rate = n / ((performance.now() - t0) / 1000);
+  await pool.close();
+  return rate;
+}
+
+export async function main(args: string[]): Promise<void> {
+  const n = Number(args[args.indexOf('--docs') + 1]) || 2000;
+  const distinct = Math.min(n, 200);
+  const t0 = performance.now();
+  const docs: Uint8Array[] = [];
+  for (let i = 0; i < distinct; i++) docs.push(await makeInvoicePdf(i, 2));
+  const avg = Math.round(docs.reduce((s, d) => s + d.length, 0) / docs.length);
+  process.stdout.write(`generated ${distinct} distinct two-page invoices (avg ${avg} bytes) in ${((performance.now() - t0) / 1000).toFixed(1)} s; sealing ${n} per configuration\n`);
+
+  const rsa = createTestPki({ kind: 'rsa' });
+  const ec = createTestPki({ kind: 'ec' });
+  const tsaSigner = createSoftwareSigner({ privateKey: rsa.tsa.key, certificate: rsa.tsa.cert, chain: [rsa.intermediate.cert] });
+  const tsa = await startTestTsa({ signer: tsaSigner });
+  const profile: SealProfile = { name: 'bench', defaultLevel: 'B-B', tsaUrls: [tsa.url] };
+
+  // Sanity: what is measured is a valid, trusted seal.
+  const check = await sealPdf({ pdf: docs[0], profile, signer: createSoftwareSigner({ privateKey: rsa.seal.key, certificate: rsa.seal.cert, chain: [rsa.intermediate.cert] }), tsa: createHttpTsaClient({ urls: [tsa.url] }), level: 'B-T' });
+  const report = await verifyPdf(check.pdf, { trustAnchors: [rsa.root.cert] });
+  if (!report.valid || report.signatures[0].pades.level !== 'B-T') throw new Error('bench sanity check failed: sealed PDF does not verify');
+
+  const results: Record<string, number> = {};
+  const line = (key: string, label: string, v: number) => {
+    results[key] = v;
+    process.stdout.write(`${label.padEnd(40)} ${v.toFixed(0).padStart(6)} docs/s\n`);
+  };
+  line('bb_rsa_single_per_s', 'B-B RSA-2048, single thread', await runSingle(docs, n, rsa, profile, 'B-B'));
+  line('bb_rsa_pool_per_s', 'B-B RSA-2048, pool of 2', await runPool(docs, n, rsa, profile, 'B-B', 2));
+  line('bb_ec_single_per_s', 'B-B ECDSA P-256, single thread', await runSingle(docs, n, ec, profile, 'B-B'));
+  line('bb_ec_pool_per_s', 'B-B ECDSA P-256, pool of 2', await runPool(docs, n, ec, profile, 'B-B', 2));
+  line('bt_single_per_s', 'B-T RSA-2048 + local TSA, single thread', await runSingle(docs, n, rsa, profile, 'B-T', tsa.url));
+  line('bt_pool_per_s', 'B-T RSA-2048 + local TSA, pool of 2', await runPool(docs, n, rsa, profile, 'B-T', 2));
+  await tsa.close();
+  sampleRss();
+  const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
+  const kv = Object.entries(results).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' ');
+  process.stdout.write(`BENCH seal docs=${n} ${kv} target_bb_rsa_pool_per_s=300 peak_rss_mb=${Math.round(maxRss / 1024 / 1024)}\n`);
+}

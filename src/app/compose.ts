@@ -22,6 +22,8 @@ export type AppServices = {
   clock: Clock;
   db: Db;
   dbKind: DbKind;
+  /** PostgreSQL only: raw pool for COPY streams. */
+  pgPool?: import('pg').Pool;
   blobs: BlobStore;
   secretKey: Buffer;
   loginLimiter: LoginLimiter;
@@ -70,6 +72,7 @@ export async function composeApp(config: Config, opts: { clock?: Clock; logger?:
     clock,
     db: handle.db,
     dbKind: handle.kind,
+    pgPool: handle.pgPool,
     blobs,
     secretKey,
     loginLimiter: createLoginLimiter({ max: config.security.loginMaxAttempts, windowMs: config.security.loginWindowSeconds * 1000, clock }),

@@ -10,7 +10,7 @@ import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
 export type Tx = Transaction<Database>;
-export type DatabaseHandle = { db: Db; kind: DbKind; close: () => Promise<void>; pglite?: unknown };
+export type DatabaseHandle = { db: Db; kind: DbKind; close: () => Promise<void>; pglite?: unknown; pgPool?: pg.Pool };
 
 // Dates with legal weight are calendar days (YYYY-MM-DD); never let the driver shift them through a JS Date.
 const DATE_OID = 1082;
@@ -45,16 +45,18 @@ export async function openDatabase({
       },
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    handle = { db, kind: 'postgres', close: () => db.destroy() };
+    handle = { db, kind: 'postgres', pgPool: pool, close: () => db.destroy() };
   } else {
     const { PGlite } = await import('@electric-sql/pglite');
     const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
     const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
+    // btree_gin: search indexes combine the tenant key with full-text / trigram keys in one GIN (migration 0400).
+    const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
     const inMemory = !dataDir || dataDir.startsWith('memory://');
     const lock = inMemory ? null : acquireDataDirLock(dataDir!);
     try {
       const pglite = await PGlite.create(inMemory ? undefined : path.join(dataDir!, 'pg'), {
-        extensions: { pg_trgm, unaccent },
+        extensions: { pg_trgm, unaccent, btree_gin },
         parsers: { [DATE_OID]: (v: string) => v, [NUMERIC_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) },
       });
       const db = new Kysely<Database>({ dialect: createPGliteDialect(pglite) });

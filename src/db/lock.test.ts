@@ -10,7 +10,7 @@ describe('PGlite data-folder lock', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-lock-'));
     const first = await openDatabase({ dataDir: dir });
     try {
-      const env = { ...process.env, DATA_DIR: dir };
+      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir };
       delete env.DATABASE_URL;
       const r = spawnSync(process.execPath, ['bin/facteur.mjs', 'migrate'], { env, encoding: 'utf8', timeout: 60_000 });
       expect(r.status).not.toBe(0);

@@ -21,6 +21,9 @@ export const idPrefixes = {
   seal: 'sea',
   view: 'viw',
   contestation: 'cst',
+  rateCard: 'rtc',
+  selfInvoice: 'sfi',
+  activityImport: 'aci',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -5,7 +5,7 @@ import { createMemoryBlobStore } from '../../src/modules/documents/drivers/memor
 import { createUser, loadUserPrincipal } from '../../src/modules/identity/identity.usecases.js';
 import type { Principal } from '../../src/modules/identity/identity.models.js';
 import { createTenant } from '../../src/modules/tenants/tenants.usecases.js';
-import { registerInvoice } from '../../src/modules/invoices/invoices.usecases.js';
+import { registerInvoice, type InvoiceDeps } from '../../src/modules/invoices/invoices.usecases.js';
 import type { RegisterInvoiceInput } from '../../src/modules/invoices/invoices.models.js';
 
 export const system: Principal = { kind: 'system', component: 'test' };
@@ -38,7 +38,7 @@ export function testDeps(db: Db, start = '2026-11-02T09:00:00Z') {
   return { db, blobs: createMemoryBlobStore(), clock: fixedClock(start) };
 }
 
-export async function seedInvoice(deps: ReturnType<typeof testDeps>, tenantId: string, over: Partial<RegisterInvoiceInput> = {}) {
+export async function seedInvoice(deps: InvoiceDeps, tenantId: string, over: Partial<RegisterInvoiceInput> = {}) {
   return registerInvoice(
     deps,
     {

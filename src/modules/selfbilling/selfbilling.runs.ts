@@ -1,0 +1,213 @@
+import { sql } from 'kysely';
+import { withTenant, type Db } from '../../db/db.js';
+import { addDays, parisDay, type Clock } from '../../shared/clock.js';
+import { newId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
+import { D, toAmount } from '../../shared/money.js';
+import type { BlobStore } from '../documents/documents.port.js';
+import type { EInvoice } from '../formats/formats.models.js';
+import { readXmlInvoice } from '../formats/formats.read.js';
+import { validateInvoice } from '../formats/formats.validate.js';
+import { writeCii } from '../formats/writers/cii.js';
+import { actorOf, type Principal } from '../identity/identity.models.js';
+import { appendJournal } from '../journal/journal.repository.js';
+import { enqueueEffect } from '../outbox/outbox.repository.js';
+import { aggregatePeriod, type Anomaly, type Billable } from './selfbilling.aggregate.js';
+import { selfBillingErrors } from './selfbilling.errors.js';
+import { buildSelfInvoice, periodBounds } from './selfbilling.models.js';
+import type { RenderPool } from './selfbilling.render-pool.js';
+import { loadSelfBillingSettings, type SelfBillingSettings } from './selfbilling.settings.js';
+import './selfbilling.events.js';
+
+export type RunDeps = { db: Db; blobs: BlobStore; clock: Clock; pool: RenderPool; logger: Logger; publicUrl: string; secretKey: Buffer };
+export type Progress = (phase: string, done: number, total: number) => void;
+
+export type RunReport = {
+  runId: string | null;
+  period: string;
+  dryRun: boolean;
+  invoices: number;
+  creditNotes: number;
+  email: number;
+  paper: number;
+  totalHt: string;
+  totalTtc: string;
+  activityRows: number;
+  anomalies: Anomaly[];
+  invalid: Array<{ supplierRef: string; findings: string[] }>;
+  phases: Record<string, number>;
+};
+
+/** Fatal findings of EN 16931 + BR-FR on the model as it will be written (CII, EN 16931 profile). */
+export function fatalFindings(model: EInvoice): string[] {
+  const parsed = readXmlInvoice(writeCii(model, { profile: 'EN 16931' }));
+  const report = validateInvoice(parsed, { rules: ['en16931', 'br-fr'] });
+  return report.findings.filter((f) => f.severity === 'fatal').map((f) => `${f.ruleId}: ${f.message.fr}`);
+}
+
+const BATCH = 250;
+
+/**
+ * A monthly self-billing run. Resumable: numbers are allocated with their invoice row in one
+ * transaction (gap-free, never reused), production picks up every invoice not yet sealed, and
+ * the e-mail is an outbox row written with the sealed state — so a crashed run re-run later
+ * uses each number once and queues each e-mail once.
+ */
+export async function runSelfBilling(deps: RunDeps, { tenantId, period, dryRun = false, principal, onProgress }: { tenantId: string; period: string; dryRun?: boolean; principal: Principal; onProgress?: Progress }): Promise<RunReport> {
+  try {
+    periodBounds(period);
+  } catch {
+    throw selfBillingErrors.badPeriod(period);
+  }
+  const { db, clock } = deps;
+  const settings = await loadSelfBillingSettings(db, tenantId);
+  const phases: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>) => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phases[name] = Math.round(performance.now() - t0) / 1000;
+    }
+  };
+  const { billable, anomalies, activityRows } = await timed('aggregate', () => aggregatePeriod(db, tenantId, period));
+  const issueDate = parisDay(clock.now());
+  const report: RunReport = { runId: null, period, dryRun, invoices: 0, creditNotes: 0, email: 0, paper: 0, totalHt: '0.00', totalTtc: '0.00', activityRows, anomalies, invalid: [], phases };
+
+  if (dryRun) {
+    await timed('validate', async () => {
+      let ht = new D(0);
+      let ttc = new D(0);
+      for (const [i, b] of billable.entries()) {
+        const model = buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}PROVISOIRE`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines });
+        const fatal = fatalFindings(model);
+        if (fatal.length) report.invalid.push({ supplierRef: b.supplier.externalId, findings: fatal });
+        else {
+          report.invoices++;
+          if (model.typeCode === '261') report.creditNotes++;
+          b.mandate.channel === 'email' ? report.email++ : report.paper++;
+          ht = ht.plus(model.totals!.taxExclusiveAmount!);
+          ttc = ttc.plus(model.totals!.taxInclusiveAmount!);
+        }
+        onProgress?.('validate', i + 1, billable.length);
+      }
+      report.totalHt = toAmount(ht);
+      report.totalTtc = toAmount(ttc);
+    });
+    return report;
+  }
+
+  const runId = await startOrResumeRun(db, tenantId, period, principal);
+  report.runId = runId;
+  await timed('number', () => numberInvoices(deps, { tenantId, runId, period, issueDate, settings, billable, report, onProgress }));
+  await timed('render_seal_store_queue', () => produceRun(deps, { tenantId, runId, period, settings, onProgress }));
+  const totals = await sql<{ n: number; cn: number; email: number; paper: number; ht: string; ttc: string }>`
+    select count(*)::int as n, count(*) filter (where type_code = '261')::int as cn, count(*) filter (where channel = 'email')::int as email,
+      count(*) filter (where channel = 'paper')::int as paper, coalesce(sum(total_ht), 0)::text as ht, coalesce(sum(total_ttc), 0)::text as ttc
+    from sb_invoices where run_id = ${runId}`.execute(db);
+  const t = totals.rows[0];
+  Object.assign(report, { invoices: t.n, creditNotes: t.cn, email: t.email, paper: t.paper, totalHt: toAmount(t.ht), totalTtc: toAmount(t.ttc) });
+  await withTenant(db, tenantId, async (tx) => {
+    await sql`update sb_runs set status = 'done', finished_at = now(), report = ${JSON.stringify(report)} where id = ${runId}`.execute(tx);
+    await appendJournal(tx, { tenantId, type: 'selfbilling.run_completed', actor: actorOf(principal), data: { runId, period, invoices: t.n, totalTtc: report.totalTtc, anomalies: anomalies.length } });
+  });
+  return report;
+}
+
+async function startOrResumeRun(db: Db, tenantId: string, period: string, principal: Principal): Promise<string> {
+  return withTenant(db, tenantId, async (tx) => {
+    const existing = await sql<{ id: string; status: string }>`select id, status from sb_runs where tenant_id = ${tenantId} and period = ${period} for update`.execute(tx);
+    const run = existing.rows[0];
+    if (run?.status === 'done') throw selfBillingErrors.runDone(period);
+    if (run) return run.id;
+    const id = newId('run');
+    await sql`insert into sb_runs (id, tenant_id, period, status) values (${id}, ${tenantId}, ${period}, 'running')`.execute(tx);
+    await appendJournal(tx, { tenantId, type: 'selfbilling.run_started', actor: actorOf(principal), data: { runId: id, period } });
+    return id;
+  });
+}
+
+async function numberInvoices(
+  deps: RunDeps,
+  { tenantId, runId, period, issueDate, settings, billable, report, onProgress }: { tenantId: string; runId: string; period: string; issueDate: string; settings: SelfBillingSettings; billable: Billable[]; report: RunReport; onProgress?: Progress },
+) {
+  for (let off = 0; off < billable.length; off += BATCH) {
+    const batch = [...billable.slice(off, off + BATCH)].sort((a, b) => (a.mandate.id < b.mandate.id ? -1 : 1));
+    await withTenant(deps.db, tenantId, async (tx) => {
+      // Locking the mandates serialises concurrent runs per supplier: the loser sees the winner's invoice and skips.
+      await sql`select id from sb_mandates where id in (${sql.join(batch.map((b) => b.mandate.id))}) order by id for update`.execute(tx);
+      const done = await sql<{ supplier_id: string }>`select supplier_id from sb_invoices where run_id = ${runId} and supplier_id in (${sql.join(batch.map((b) => b.supplier.id))})`.execute(tx);
+      const skip = new Set(done.rows.map((r) => r.supplier_id));
+      for (const b of batch) {
+        if (skip.has(b.supplier.id)) continue;
+        const draft = buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines });
+        const fatal = fatalFindings(draft);
+        if (fatal.length) {
+          // An invoice that would not validate gets no number: the series stays gap-free.
+          report.invalid.push({ supplierRef: b.supplier.externalId, findings: fatal });
+          continue;
+        }
+        const seq = await sql<{ n: number }>`update sb_series set next_number = next_number + 1 where tenant_id = ${tenantId} and prefix = ${b.mandate.seriesPrefix} returning next_number - 1 as n`.execute(tx);
+        const number = `${b.mandate.seriesPrefix}${String(seq.rows[0].n).padStart(6, '0')}`;
+        const model = { ...draft, number };
+        await sql`insert into sb_invoices (id, tenant_id, run_id, supplier_id, mandate_id, number, type_code, period, issue_date, total_ht, total_tva, total_ttc, status, channel, contest_until, model)
+          values (${newId('selfInvoice')}, ${tenantId}, ${runId}, ${b.supplier.id}, ${b.mandate.id}, ${number}, ${model.typeCode}, ${period}, ${issueDate},
+            ${model.totals!.taxExclusiveAmount}, ${model.totals!.vatTotal}, ${model.totals!.taxInclusiveAmount}, 'numbered', ${b.mandate.channel},
+            ${addDays(issueDate, b.mandate.contestationDays)}, ${JSON.stringify(model)})`.execute(tx);
+      }
+    });
+    onProgress?.('number', Math.min(off + BATCH, billable.length), billable.length);
+  }
+}
+
+/** Renders, seals and stores every numbered invoice of the run, then marks it sealed with its journal event and delivery. */
+async function produceRun(deps: RunDeps, { tenantId, runId, period, settings, onProgress }: { tenantId: string; runId: string; period: string; settings: SelfBillingSettings; onProgress?: Progress }) {
+  const { db, blobs, pool, clock } = deps;
+  const todo = await sql<{ id: string; number: string; model: EInvoice; channel: string; supplier_id: string; email: string | null; type_code: string; total_ttc: string; contest_until: string; reference: string }>`
+    select i.id, i.number, i.model, i.channel, i.supplier_id, s.email, i.type_code, i.total_ttc::text, i.contest_until, m.reference
+    from sb_invoices i join sb_suppliers s on s.id = i.supplier_id join sb_mandates m on m.id = i.mandate_id
+    where i.run_id = ${runId} and i.status = 'numbered' order by i.number`.execute(db);
+  const total = todo.rows.length;
+  let done = 0;
+  const concurrency = Math.max(2, pool.size * 3);
+  const queue = [...todo.rows];
+  let pendingCommit: Array<{ row: (typeof queue)[number]; sha: string }> = [];
+  const commit = async () => {
+    const items = pendingCommit;
+    pendingCommit = [];
+    if (!items.length) return;
+    await withTenant(db, tenantId, async (tx) => {
+      for (const { row, sha } of items) {
+        const upd = await sql`update sb_invoices set status = 'sealed', pdf_sha256 = ${sha} where id = ${row.id} and status = 'numbered'`.execute(tx);
+        if (Number(upd.numAffectedRows ?? 0) !== 1) continue;
+        await appendJournal(tx, {
+          tenantId,
+          type: 'selfbilling.invoice_issued',
+          actor: { kind: 'system', component: 'selfbilling.run' },
+          data: { invoiceId: row.id, number: row.number, supplierId: row.supplier_id, typeCode: row.type_code, totalTtc: row.total_ttc, pdfSha256: sha, channel: row.channel },
+        });
+        if (row.channel === 'email' && row.email) {
+          await enqueueEffect(tx, {
+            tenantId,
+            kind: 'selfbilling.mail',
+            idempotencyKey: `selfbilling.mail:${row.id}`,
+            payload: { invoiceId: row.id, to: row.email, number: row.number, period, pdfSha256: sha, supplierId: row.supplier_id, contestUntil: row.contest_until, mandate: row.reference, totalTtc: row.total_ttc, issuer: settings.issuer.legalName },
+          });
+        }
+      }
+    });
+  };
+  const worker = async () => {
+    for (;;) {
+      const row = queue.shift();
+      if (!row) return;
+      const { pdf } = await pool.produce(row.model, clock.now());
+      const { sha256 } = await blobs.put(pdf);
+      pendingCommit.push({ row, sha: sha256 });
+      if (pendingCommit.length >= 100) await commit();
+      onProgress?.('produce', ++done, total);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, worker));
+  await commit();
+}

@@ -153,8 +153,11 @@ async function resolveSupplierEmail(tx: Tx, inv: InvoiceRow, given: string | und
       .execute();
     return given;
   }
+  // The invoice's own seller contact first, then the address last used for this supplier.
+  const fromInvoice = sellerEmailOf(inv.model);
+  if (fromInvoice) return fromInvoice;
   const known = await wdb(tx).selectFrom('workflow_supplier_contacts').select('email').where('tenant_id', '=', inv.tenant_id).where('supplier_key', '=', key).executeTakeFirst();
-  const email = known?.email ?? sellerEmailOf(inv.model);
+  const email = known?.email;
   if (!email) throw workflowErrors.supplierEmailRequired();
   return email;
 }

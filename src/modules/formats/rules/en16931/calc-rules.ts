@@ -1,6 +1,7 @@
 /** EN 16931 calculation and consistency rules BR-CO-* (decimal arithmetic, XPath rounding). */
 import type { Dec } from '../../../../shared/money.js';
-import { at as attr, el, els, txt } from '../../readers/xml-path.js';
+import { at as attr, el, els, NS, txt } from '../../readers/xml-path.js';
+import { elementsNamed } from './doc-index.js';
 import type { RuleContext } from './context.js';
 import { at } from './context.js';
 import { eq, num, r2, sum, xround, ZERO } from './dec.js';
@@ -20,7 +21,10 @@ export function checkCalculationRules(c: RuleContext): void {
   const docAc = m.allowanceCharges ?? [];
 
   // BR-CO-03: tax point date and its code are exclusive
-  const both = m.taxPointDate !== undefined && m.taxPointDateCode !== undefined;
+  // CII tests '//ram:TaxPointDate' and '//ram:DueDateTypeCode' anywhere in the document
+  const both = cii
+    ? elementsNamed(c.root, NS.ram, 'TaxPointDate').length > 0 && elementsNamed(c.root, NS.ram, 'DueDateTypeCode').length > 0
+    : m.taxPointDate !== undefined && m.taxPointDateCode !== undefined;
   if (cii) breakdowns.forEach((_, i) => rule('BR-CO-03', !both, at('BG-23', i)));
   else rule('BR-CO-03', !both, 'BT-7');
 

@@ -286,6 +286,27 @@ describe('web app shell', () => {
     await finance.getByRole('row', { name: /E2E-0001/ }).waitFor();
   });
 
+  it('uploads a CII e-invoice without typing anything: fields, lines and VAT breakdown come from the XML', async () => {
+    const xml = path.resolve(process.cwd(), '../shared/testdata/en16931/cii/examples/CII_example1.xml');
+    await finance.goto('/deposer');
+    await finance.getByRole('heading', { level: 1, name: 'Déposer une facture' }).waitFor();
+    await finance.setInputFiles('#up-file', xml);
+    await finance.getByRole('button', { name: 'Déposer' }).click();
+    await finance.getByRole('heading', { level: 1, name: 'Facture 12115118' }).waitFor();
+    await finance.locator('.invoice-sub [data-status="received"]').waitFor();
+    expect(await finance.locator('canvas').count()).toBe(0);
+    expect(await finance.getByText('Aucun PDF pour cette facture.').count()).toBe(1);
+    const lines = finance.locator('[data-testid="model-lines"] tbody tr');
+    expect(await lines.count()).toBe(20);
+    const first = (await lines.first().locator('td').allTextContents()).map((c) => c.replace(/[\u00a0\u202f]/g, ' ').trim());
+    expect(first).toEqual(['1', 'PATAT FRITES 10MM 10KG', '2 H87', '9,95 €', '6 %', '19,90 €']);
+    const vat = (await finance.locator('[data-testid="model-vat"] tbody tr').allTextContents()).map((c) => c.replace(/[\u00a0\u202f]/g, ' '));
+    expect(vat).toEqual(['S6 %183,23 €10,99 €', 'S21 %46,37 €9,74 €']);
+    expect(await finance.locator('.kv', { hasText: 'Total TTC' }).locator('dd').textContent()).toBe('250,33\u00a0€');
+    await expectAccessible(finance);
+    await finance.screenshot({ path: path.join(shots, 'invoice-xml.png'), fullPage: true });
+  });
+
   it('lets a keyboard-only user Tab to a row and open it with Enter', async () => {
     await finance.goto('/factures');
     await finance.locator('tbody tr').first().waitFor();

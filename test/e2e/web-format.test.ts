@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collator, compareDecimal, daysBetween, formatDay, formatMoney, normaliseAmountInput, parisToday } from '../../web/src/format.js';
+import { collator, compareDecimal, daysBetween, formatDay, formatMoney, formatNumber, normaliseAmountInput, parisToday } from '../../web/src/format.js';
 
 // Unit tests of the web app's French formatting helpers (they run in Node; the e2e file covers the DOM).
 const plain = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
@@ -12,6 +12,11 @@ describe('web formatting helpers', () => {
     expect(plain(formatMoney('9007199254740993.01'))).toBe('9 007 199 254 740 993,01 €');
     expect(formatMoney(null)).toBe('—');
     expect(formatMoney('12,5')).toBe('—');
+    // Unit prices keep their precision; other currencies keep their code.
+    expect(plain(formatMoney('9.9512'))).toBe('9,9512 €');
+    expect(plain(formatMoney('1801.78', 'NOK'))).toBe('1 801,78 NOK');
+    expect(plain(formatNumber('1273.5'))).toBe('1 273,5');
+    expect(formatNumber('x')).toBe('—');
   });
 
   it('orders decimal strings exactly, nulls last', () => {

@@ -41,6 +41,7 @@ export type InvoiceSummary = {
   totalTva: string | null;
   totalTtc: string | null;
   engagementNumber: string | null;
+  currency?: string;
   version: number;
   dgpDueOn: string | null;
 };

@@ -3,7 +3,8 @@
  * (Intl accepts exact decimal strings), so no cent is ever lost to binary floating point.
  * Legal dates are Paris calendar days.
  */
-const money = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const quantity = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 6 });
 const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Europe/Paris' });
 const parisDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
 const calendarDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'UTC' });
@@ -13,9 +14,22 @@ export const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: 
 
 const decimalRe = /^-?\d+(\.\d+)?$/;
 
-export function formatMoney(amount: string | null | undefined): string {
+/** An amount in its invoice currency (EUR unless the invoice says otherwise, e.g. a foreign supplier's CII). */
+export function formatMoney(amount: string | null | undefined, currency = 'EUR'): string {
   if (amount == null || !decimalRe.test(amount)) return '—';
-  return money.format(amount as Intl.StringNumericLiteral);
+  const code = /^[A-Z]{3}$/.test(currency) ? currency : 'EUR';
+  let f = moneyFormats.get(code);
+  if (!f) {
+    f = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: code, maximumFractionDigits: 20 });
+    moneyFormats.set(code, f);
+  }
+  return f.format(amount as Intl.StringNumericLiteral);
+}
+
+/** A quantity or a rate: French decimal comma, no forced decimals. */
+export function formatNumber(value: string | null | undefined): string {
+  if (value == null || !decimalRe.test(value)) return '—';
+  return quantity.format(value as Intl.StringNumericLiteral);
 }
 
 /** A timestamp shown as a Paris date and time. */

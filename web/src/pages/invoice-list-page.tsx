@@ -182,7 +182,7 @@ export function InvoiceListPage() {
                   <StatusBadge status={i.status} />
                 </td>
                 <td>{formatParisDay(i.receivedAt)}</td>
-                <td className="num">{formatMoney(i.totalTtc)}</td>
+                <td className="num">{formatMoney(i.totalTtc, i.currency)}</td>
                 <td>{formatDay(i.dgpDueOn)}</td>
               </tr>
             ))}

@@ -9,6 +9,7 @@ import { JournalTimeline } from '../components/journal-timeline';
 import { PaymentClock } from '../components/payment-clock';
 import { PdfViewer } from '../components/pdf-viewer';
 import { StatusBadge } from '../components/status-badge';
+import { StructuredData } from '../components/structured-data';
 import { ValidationReport } from '../components/validation-report';
 import { NotFoundPage } from './not-found-page';
 import { useDocumentTitle } from '../use-document-title';
@@ -69,7 +70,7 @@ export function InvoicePage({ id }: { id: string }) {
       <header className="invoice-head">
         <h1 tabIndex={-1}>{t('invoice.title', { number: inv.number })}</h1>
         <p className="invoice-sub">
-          <StatusBadge status={inv.status} /> <span>{inv.supplierName}</span> · <strong>{formatMoney(inv.totalTtc)}</strong>
+          <StatusBadge status={inv.status} /> <span>{inv.supplierName}</span> · <strong>{formatMoney(inv.totalTtc, inv.currency)}</strong>
         </p>
       </header>
       <p ref={noticeRef} tabIndex={-1} role="status" className={notice ? 'alert success' : 'visually-hidden'}>
@@ -77,7 +78,8 @@ export function InvoicePage({ id }: { id: string }) {
       </p>
       <div className="invoice-grid">
         <div className="invoice-doc">
-          {pdf ? <PdfViewer url={documentUrl(inv.id, pdf.id)} filename={pdf.filename} /> : <p className="muted">{t('invoice.noPdf')}</p>}
+          {pdf ? <PdfViewer url={documentUrl(inv.id, pdf.id)} filename={pdf.filename} /> : <p className="panel muted">{t('invoice.noPdf')}</p>}
+          <StructuredData model={inv.model} />
         </div>
         <div className="invoice-side">
           <section aria-labelledby="actions-title" className="panel">
@@ -116,9 +118,9 @@ export function InvoicePage({ id }: { id: string }) {
               {row(t('invoice.source'), translateDynamic(t, 'source', inv.source))}
               {row(t('invoice.service'), session.serviceName(inv.serviceId))}
               {row(t('invoice.engagement'), inv.engagementNumber)}
-              {row(t('invoice.ht'), formatMoney(inv.totalHt))}
-              {row(t('invoice.tva'), formatMoney(inv.totalTva))}
-              {row(t('invoice.ttc'), formatMoney(inv.totalTtc))}
+              {row(t('invoice.ht'), formatMoney(inv.totalHt, inv.currency))}
+              {row(t('invoice.tva'), formatMoney(inv.totalTva, inv.currency))}
+              {row(t('invoice.ttc'), formatMoney(inv.totalTtc, inv.currency))}
               {inv.importError && row(t('invoice.importError'), inv.importError)}
             </dl>
           </section>

@@ -51,8 +51,8 @@ export type WriteCiiOptions = {
 export const UBL_TO_CII_TAX_POINT_CODE: Record<string, string> = { '3': '5', '35': '29', '432': '72' };
 
 /**
- * One BG-23. The document-level BT-7/BT-8 (a UBL-side model) is copied onto every breakdown only
- * when no breakdown has its own: a CII-side model already holds them per breakdown.
+ * One BG-23. The document-level BT-7/BT-8 (a UBL-side model) is used only when no breakdown has its
+ * own: a CII-side model already holds them per breakdown.
  */
 function breakdown(v: VatBreakdown, docTaxPointDate: string | undefined, docTaxPointCode: string | undefined): XmlElement {
   const pointDate = v.taxPointDate ?? docTaxPointDate;
@@ -107,7 +107,8 @@ function agreement(m: EInvoice): XmlElement {
   return node('ram:ApplicableHeaderTradeAgreement', [
     leaf('ram:BuyerReference', m.buyerReference),
     node('ram:SellerTradeParty', [
-      partyIds(s.identifiers),
+      // A UBL-side SEPA creditor id (BT-90) is not a party id in CII (BR-CL-10): see CreditorReferenceID.
+      partyIds(s.identifiers?.filter((i) => i.schemeId !== 'SEPA')),
       leaf('ram:Name', s.name),
       leaf('ram:Description', s.additionalLegalInfo),
       legalOrganization(s.legalRegistrationId, s.tradingName),
@@ -133,7 +134,8 @@ function agreement(m: EInvoice): XmlElement {
       node('ram:AdditionalReferencedDocument', [
         leaf('ram:IssuerAssignedID', d.id),
         leaf('ram:URIID', d.externalUri),
-        leaf('ram:TypeCode', d.typeCode),
+        // CII-DT-015/021/022: a document with a URI, a description or an attachment is typed 916.
+        leaf('ram:TypeCode', d.typeCode ?? (d.externalUri !== undefined || d.description !== undefined || d.attachment ? '916' : undefined)),
         leaf('ram:Name', d.description),
         d.attachment
           ? leaf('ram:AttachmentBinaryObject', d.attachment.base64 ?? '', { mimeCode: d.attachment.mimeCode, filename: d.attachment.filename })
@@ -176,13 +178,16 @@ function settlement(m: EInvoice): XmlElement {
   const tot = m.totals ?? {};
   const payee = m.payee;
   const remittance = pis.find((p) => p.remittanceInformation !== undefined)?.remittanceInformation;
-  const creditorId = pis.find((p) => p.directDebit?.creditorId !== undefined)?.directDebit?.creditorId;
+  const creditorId =
+    pis.find((p) => p.directDebit?.creditorId !== undefined)?.directDebit?.creditorId ??
+    m.seller?.identifiers?.find((i) => i.schemeId === 'SEPA')?.value;
   const mandate = pis.find((p) => p.directDebit?.mandateReference !== undefined)?.directDebit?.mandateReference;
   const vatCurrency = m.currencyCode;
   return node('ram:ApplicableHeaderTradeSettlement', [
     leaf('ram:CreditorReferenceID', creditorId),
     leaf('ram:PaymentReference', remittance),
-    leaf('ram:TaxCurrencyCode', m.vatAccountingCurrencyCode),
+    // BR-53 (CII) forbids BT-6 equal to BT-5: a UBL invoice may say so, CII leaves BT-6 (and BT-111) out.
+    leaf('ram:TaxCurrencyCode', m.vatAccountingCurrencyCode === m.currencyCode ? undefined : m.vatAccountingCurrencyCode),
     leaf('ram:InvoiceCurrencyCode', m.currencyCode),
     payee
       ? node('ram:PayeeTradeParty', [
@@ -192,10 +197,11 @@ function settlement(m: EInvoice): XmlElement {
         ])
       : undefined,
     pis.flatMap(paymentMeans),
-    (m.vatBreakdown ?? []).map((v) =>
+    (m.vatBreakdown ?? []).map((v, i) =>
       breakdown(
         v,
-        (m.vatBreakdown ?? []).some((x) => x.taxPointDate !== undefined) ? undefined : m.taxPointDate,
+        // CII-SR-461: one TaxPointDate per invoice, so a document-level BT-7 goes on the first breakdown.
+        i > 0 || (m.vatBreakdown ?? []).some((x) => x.taxPointDate !== undefined) ? undefined : m.taxPointDate,
         (m.vatBreakdown ?? []).some((x) => x.taxPointDateCode !== undefined) ? undefined : m.taxPointDateCode,
       ),
     ),
@@ -231,7 +237,7 @@ function settlement(m: EInvoice): XmlElement {
       leaf('ram:AllowanceTotalAmount', tot.allowanceTotal),
       leaf('ram:TaxBasisTotalAmount', tot.taxExclusiveAmount),
       leaf('ram:TaxTotalAmount', tot.vatTotal, { currencyID: vatCurrency }),
-      leaf('ram:TaxTotalAmount', tot.vatTotalInAccountingCurrency, { currencyID: m.vatAccountingCurrencyCode }),
+      m.vatAccountingCurrencyCode === m.currencyCode ? undefined : leaf('ram:TaxTotalAmount', tot.vatTotalInAccountingCurrency, { currencyID: m.vatAccountingCurrencyCode }),
       leaf('ram:RoundingAmount', tot.roundingAmount),
       leaf('ram:GrandTotalAmount', tot.taxInclusiveAmount),
       leaf('ram:TotalPrepaidAmount', tot.paidAmount),

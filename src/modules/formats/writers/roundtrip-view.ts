@@ -5,8 +5,10 @@
  *   breakdown (UNTDID 2475); compared as the document-level value with the code in CII terms.
  * - BT-90: UBL carries the SEPA creditor id as a seller identifier (scheme SEPA), CII as
  *   CreditorReferenceID; seller SEPA identifiers are left out, BT-90 is compared in BG-19.
- * - BG-19: CII has one mandate/creditor id per invoice, UBL one mandate per payment means;
- *   compared as the set of (mandate, creditor, debited account) values.
+ * - BG-19: CII has one mandate/creditor id per invoice and a debited account per payment means,
+ *   UBL at most one PaymentMandate per invoice (UBL-SR-55); compared as the first direct debit.
+ * - BG-24 type codes: CII types supporting documents 916 (CII-DT-015/021/022), UBL allows a type
+ *   code only on invoiced objects (UBL-SR-43); compared for 130 only, other codes and schemes dropped.
  * - BT-29: CII puts scheme-less ram:ID before ram:GlobalID; compared as a sorted list.
  * - BT-17 / BT-11 (credit note): tender/lot references and credit-note project references are
  *   typed document references (50) in one syntax and dedicated elements in the other; compared as
@@ -14,8 +16,8 @@
  * - BT-82 / BG-16: CII splits an instruction with several accounts into several payment means.
  * - BT-83: CII has one PaymentReference for all payment means, UBL one per means; compared as
  *   the first value found.
- * - BT-111 when BT-6 equals BT-5: the UBL reader keeps it, the CII reader does not (a reader
- *   difference reported to formats-core); left out when both currencies are the same.
+ * - BT-6 equal to BT-5: allowed in UBL, forbidden in CII (BR-53), where the writer leaves BT-6 and
+ *   BT-111 out; both are left out of the comparison when the two currencies are the same.
  * - BT-147: UBL needs a price discount amount next to a gross price; when the model has none the
  *   writer uses the implied BT-148 - BT-146 (see priceDiscount); symmetrically CII needs a gross
  *   price next to a discount (see priceGross). Both are compared completed that way.
@@ -45,7 +47,14 @@ export function crossSyntaxView(m: EInvoice): unknown {
   if (copy.supportingDocuments) {
     for (const d of copy.supportingDocuments) if (d.typeCode === '50' && d.id !== undefined) docs50.push(d.id);
     copy.supportingDocuments = copy.supportingDocuments
-      .filter((d) => d.typeCode !== '50');
+      .filter((d) => d.typeCode !== '50')
+      .map((d) => {
+        if (d.typeCode !== '130') {
+          delete d.typeCode;
+          delete d.schemeId;
+        }
+        return d;
+      });
   }
   if (copy.seller?.identifiers) {
     copy.seller.identifiers = copy.seller.identifiers.filter((i) => i.schemeId !== 'SEPA').sort(byValue);
@@ -59,17 +68,17 @@ export function crossSyntaxView(m: EInvoice): unknown {
   }
   const remittance = (copy.paymentInstructions ?? []).map((p) => p.remittanceInformation).find((r) => r !== undefined);
   for (const p of copy.paymentInstructions ?? []) delete p.remittanceInformation;
-  if (copy.totals && copy.vatAccountingCurrencyCode === copy.currencyCode) delete copy.totals.vatTotalInAccountingCurrency;
-  const debits = new Set<string>();
-  for (const p of copy.paymentInstructions ?? []) {
-    if (p.directDebit) debits.add(JSON.stringify([p.directDebit.mandateReference, p.directDebit.creditorId, p.directDebit.debitedAccountId]));
-    delete p.directDebit;
+  if (copy.vatAccountingCurrencyCode === copy.currencyCode) {
+    delete copy.vatAccountingCurrencyCode;
+    if (copy.totals) delete copy.totals.vatTotalInAccountingCurrency;
   }
+  const directDebit = (copy.paymentInstructions ?? []).find((p) => p.directDebit)?.directDebit;
+  for (const p of copy.paymentInstructions ?? []) delete p.directDebit;
   return {
     ...copy,
     taxPoint: { date: pointDate, code: rawCode === undefined ? undefined : UBL_TO_CII_TAX_POINT_CODE[rawCode] ?? rawCode },
     remittance,
     docs50: [...new Set(docs50)].sort(),
-    directDebits: [...debits].sort(),
+    directDebit,
   };
 }

@@ -16,7 +16,8 @@ export type WriteUblOptions = { document?: 'Invoice' | 'CreditNote' };
 
 const CII_TO_UBL_TAX_POINT_CODE = Object.fromEntries(Object.entries(UBL_TO_CII_TAX_POINT_CODE).map(([u, c]) => [c, u]));
 
-function paymentMeans(p: PaymentInstructions, dueDate: string | undefined, cur: string | undefined): XmlElement {
+/** `withMandate`: UBL-SR-55 allows one PaymentMandate (BG-19) per invoice. */
+function paymentMeans(p: PaymentInstructions, dueDate: string | undefined, withMandate: boolean): XmlElement {
   return node('cac:PaymentMeans', [
     leaf('cbc:PaymentMeansCode', p.typeCode ?? '', { name: p.text }),
     leaf('cbc:PaymentDueDate', dueDate),
@@ -36,13 +37,18 @@ function paymentMeans(p: PaymentInstructions, dueDate: string | undefined, cur: 
         node('cac:FinancialInstitutionBranch', [leaf('cbc:ID', t.serviceProviderId)]),
       ], { keep: true }),
     ),
-    p.directDebit && (p.directDebit.mandateReference !== undefined || p.directDebit.debitedAccountId !== undefined)
+    withMandate && p.directDebit && (p.directDebit.mandateReference !== undefined || p.directDebit.debitedAccountId !== undefined)
       ? node('cac:PaymentMandate', [
           leaf('cbc:ID', p.directDebit.mandateReference),
           node('cac:PayerFinancialAccount', [leaf('cbc:ID', p.directDebit.debitedAccountId)]),
         ])
       : undefined,
   ])!;
+}
+
+/** BT-111 adds nothing when BT-6 = BT-5 and it equals BT-110: one TaxTotal then (a copy breaks BR-CO-15). */
+function sameVatTotal(m: EInvoice): boolean {
+  return m.vatAccountingCurrencyCode === m.currencyCode && m.totals?.vatTotalInAccountingCurrency === m.totals?.vatTotal;
 }
 
 function parties(m: EInvoice): Array<XmlElement | undefined> {
@@ -114,17 +120,19 @@ function documentReferences(m: EInvoice, isCredit: boolean): Array<XmlElement | 
     (m.supportingDocuments ?? [])
       // A CII tender reference (TypeCode 50) is written as OriginatorDocumentReference above.
       .filter((d) => !(d.typeCode === '50' && !isCredit && d.id === m.tenderOrLotReference))
-      .map((d) =>
-        node('cac:AdditionalDocumentReference', [
-          leaf('cbc:ID', d.id, { schemeID: d.schemeId }),
-          leaf('cbc:DocumentTypeCode', d.typeCode),
+      .map((d) => {
+        // UBL-SR-43: only invoiced objects (130), and BT-11 in a credit note (50), carry a type code and a scheme.
+        const typed = d.typeCode === '130' || (isCredit && d.typeCode === '50');
+        return node('cac:AdditionalDocumentReference', [
+          leaf('cbc:ID', d.id, { schemeID: typed ? d.schemeId : undefined }),
+          leaf('cbc:DocumentTypeCode', typed ? d.typeCode : undefined),
           leaf('cbc:DocumentDescription', d.description),
           node('cac:Attachment', [
             d.attachment ? leaf('cbc:EmbeddedDocumentBinaryObject', d.attachment.base64 ?? '', { mimeCode: d.attachment.mimeCode, filename: d.attachment.filename }) : undefined,
             node('cac:ExternalReference', [leaf('cbc:URI', d.externalUri)]),
           ]),
-        ], { keep: true })!,
-      ),
+        ], { keep: true })!;
+      }),
     m.invoicedObjectId && !(m.supportingDocuments ?? []).some((d) => d.typeCode === '130')
       ? node('cac:AdditionalDocumentReference', [idLeaf('cbc:ID', m.invoicedObjectId), leaf('cbc:DocumentTypeCode', '130')])
       : undefined,
@@ -167,7 +175,7 @@ function buildUblTree(m: EInvoice, isCredit: boolean): XmlElement {
     ...documentReferences(m, isCredit),
     ...parties(m),
     // A credit note carries BT-9 in PaymentMeans; without any payment means there is nowhere to put it.
-    pis.map((p, i) => paymentMeans(p, isCredit && i === 0 ? m.dueDate : undefined, cur)),
+    pis.map((p, i) => paymentMeans(p, isCredit && i === 0 ? m.dueDate : undefined, i === pis.findIndex((x) => x.directDebit))),
     node('cac:PaymentTerms', [leaf('cbc:Note', m.paymentTerms)]),
     (m.allowanceCharges ?? []).map((ac) =>
       node('cac:AllowanceCharge', [
@@ -200,7 +208,7 @@ function buildUblTree(m: EInvoice, isCredit: boolean): XmlElement {
           ),
         ])
       : undefined,
-    t.vatTotalInAccountingCurrency !== undefined
+    t.vatTotalInAccountingCurrency !== undefined && !sameVatTotal(m)
       ? node('cac:TaxTotal', [amount('cbc:TaxAmount', t.vatTotalInAccountingCurrency, m.vatAccountingCurrencyCode)])
       : undefined,
     node('cac:LegalMonetaryTotal', [

@@ -21,7 +21,8 @@ type SmsPayload = { to: string; text: string };
  * `sms.send` through the SMS port. Permanent refusals (SMTP 5xx, provider 4xx) end the row;
  * everything else is thrown so the outbox retries it with backoff.
  */
-export function createNotificationHandlers({ smtp, from, sms, messageIdDomain = 'facteur.local' }: NotificationHandlerDeps): Record<'mail.send' | 'sms.send', EffectHandler> & { close: () => void } {
+export function createNotificationHandlers({ smtp, from, sms, messageIdDomain = 'facteur.local' }: NotificationHandlerDeps): Record<'mail.send' | 'sms.send', EffectHandler> {
+  // Not pooled: each message opens and closes its own connection, so there is nothing to shut down.
   const transport = nodemailer.createTransport(typeof smtp === 'string' ? smtp : { ...smtp });
   return {
     'mail.send': async (row: OutboxRow) => {
@@ -50,6 +51,5 @@ export function createNotificationHandlers({ smtp, from, sms, messageIdDomain = 
       const r = await sms.send({ to: p.to, text: p.text, idempotencyKey: row.idempotency_key });
       return { externalId: r.id };
     },
-    close: () => transport.close(),
   };
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/support/workflow-mail.js';
 import { errorOf, PUBLIC_URL, setupWorkflow } from '../../../test/support/workflow-fixtures.js';
 import { withTenant } from '../../db/db.js';
+import type { Principal } from '../identity/identity.models.js';
 import { silentLogger } from '../../shared/logger.js';
 import { enqueueEffect } from '../outbox/outbox.repository.js';
 import { PermanentEffectError, processOutbox } from '../outbox/outbox.worker.js';
@@ -35,7 +36,6 @@ beforeAll(async () => {
   handlers = makeHandlers(smtp.port);
 });
 afterAll(async () => {
-  handlers?.close();
   await smtp?.close();
   await sms?.close();
   await w?.close();
@@ -44,6 +44,7 @@ afterAll(async () => {
 const drain = () => processOutbox({ db: w.db, handlers, logger: silentLogger });
 /** Time passing for the outbox backoff (which uses the wall clock). */
 const makeDue = () => withTenant(w.db, '*', (tx) => sql`update outbox set next_attempt_at = now() - interval '1 second' where status = 'failed'`.execute(tx));
+const mail = (p: Principal) => (p as { email: string }).email;
 const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email));
 
 describe('e-mail over SMTP', () => {
@@ -55,14 +56,14 @@ describe('e-mail over SMTP', () => {
     expect(await unreadCount(w.db, w.t.ecoles)).toBe(0);
     await drain();
     await drain();
-    const got = mailsTo(w.t.voirie.email);
+    const got = mailsTo(mail(w.t.voirie));
     expect(got).toHaveLength(1);
     expect(got[0].subject).toBe('[Facteur] Facture F-2026-0101 reçue');
     expect(got[0].text).toContain('La facture F-2026-0101 de Entreprise Martin BTP (1234,50 €) a été reçue pour votre service.');
     expect(got[0].text).toContain(`${PUBLIC_URL}/factures/${id}`);
     expect(got[0].html).toContain(`href="${PUBLIC_URL}/factures/${id}"`);
     // Finance agents hear of every reception too.
-    expect(mailsTo(w.t.finance.email).map((m) => m.subject)).toContain('[Facteur] Facture F-2026-0101 reçue');
+    expect(mailsTo(mail(w.t.finance)).map((m) => m.subject)).toContain('[Facteur] Facture F-2026-0101 reçue');
     const inbox = await listInbox(w.db, w.t.voirie);
     expect(inbox).toMatchObject({ unread: 1, items: [{ eventType: 'invoice_received', invoiceId: id, read: false }] });
     expect(await markRead(w.db, w.clock, w.t.voirie, [inbox.items[0].id])).toEqual({ updated: 1 });
@@ -89,7 +90,7 @@ describe('e-mail over SMTP', () => {
     await drain();
     await drain();
     const panne = smtp.mails.filter((m) => m.subject.includes('F-PANNE-1'));
-    expect(panne.map((m) => m.to[0]).sort()).toEqual([w.t.ecoles.email, w.t.finance.email, w.t.admin.email].sort());
+    expect(panne.map((m) => m.to[0]).sort()).toEqual([mail(w.t.ecoles), mail(w.t.finance), mail(w.t.admin)].sort());
     expect(new Set(smtp.mails.map((m) => m.messageId)).size).toBe(smtp.mails.length);
     const rows = (await w.outbox('mail.send')).filter((r) => String((r.payload as { subject: string }).subject).includes('F-PANNE-1'));
     const dead = rows.find((r) => (r.payload as { to: string }).to === reject)!;

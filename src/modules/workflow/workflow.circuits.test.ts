@@ -173,7 +173,7 @@ describe('running a circuit', () => {
   it('absence delegations apply within their dates; a step can also be handed to a named user', async () => {
     w.clock.set('2026-11-02T09:00:00Z');
     await createDelegation(w.deps, T(), { toUserId: deputy.userId, startsOn: '2026-11-03', endsOn: '2026-11-05' }, director);
-    expect(await errorOf(createDelegation(w.deps, T(), { fromUserId: director.userId, toUserId: w.t.voirie.userId, startsOn: '2026-11-03', endsOn: '2026-11-05' }, w.t.voirie))).toMatchObject({ code: 'workflow.forbidden' });
+    expect(await errorOf(createDelegation(w.deps, T(), { fromUserId: director.userId, toUserId: (w.t.voirie as { userId: string }).userId, startsOn: '2026-11-03', endsOn: '2026-11-05' }, w.t.voirie))).toMatchObject({ code: 'workflow.forbidden' });
     expect(await errorOf(createDelegation(w.deps, T(), { toUserId: deputy.userId, startsOn: '2026-11-09', endsOn: '2026-11-08' }, director))).toMatchObject({ code: 'request.invalid' });
 
     const id = await w.invoice({ serviceId: w.t.svc.VOIRIE, totalTtc: '9000.00' });
@@ -193,7 +193,7 @@ describe('running a circuit', () => {
     const other = await w.invoice({ serviceId: w.t.svc.VOIRIE, totalTtc: '10.00' });
     await startCircuit(w.deps, { tenantId: T(), invoiceId: other }, w.t.finance);
     expect(await errorOf(actOnStep(w.deps, { tenantId: T(), invoiceId: other }, { action: 'delegate', toUserId: 'usr_nobody' }, w.t.voirie))).toMatchObject({ code: 'workflow.unknown_user' });
-    await actOnStep(w.deps, { tenantId: T(), invoiceId: other }, { action: 'delegate', toUserId: w.t.ecoles.userId, comment: 'Intervention école' }, w.t.voirie);
+    await actOnStep(w.deps, { tenantId: T(), invoiceId: other }, { action: 'delegate', toUserId: (w.t.ecoles as { userId: string }).userId, comment: 'Intervention école' }, w.t.voirie);
     expect(await errorOf(approve(other, w.t.voirie))).toMatchObject({ code: 'workflow.not_assignee' });
     expect((await approve(other, w.t.ecoles))!.invoiceStatus).toBe('service_done');
   });

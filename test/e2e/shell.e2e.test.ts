@@ -89,6 +89,19 @@ describe('web app shell', () => {
     await finance.goto('/');
     await finance.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     await expectAccessible(finance);
+    // The checker is not vacuous: a pale text, an unlabelled field and a second h1 are reported.
+    await finance.evaluate(() => {
+      const probe = document.createElement('div');
+      probe.id = 'a11y-probe';
+      probe.innerHTML = '<p style="color:#aaaaaa">texte pâle</p><input name="orphan"><h1>Deuxième titre</h1><button></button>';
+      document.body.append(probe);
+    });
+    const flagged = await accessibilityProblems(finance);
+    expect(flagged).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^contraste 2\.\d\d:1 insuffisant : p/), 'champ sans libellé : input[name=orphan]', '2 h1 visibles (1 attendu)', 'bouton sans nom : button']),
+    );
+    await finance.evaluate(() => document.getElementById('a11y-probe')!.remove());
+    await expectAccessible(finance);
     await finance.getByLabel('Adresse e-mail').fill('finances@demo.facteur.local');
     await finance.getByLabel('Mot de passe').fill('pas-le-bon-mot-de-passe');
     await finance.getByRole('button', { name: 'Se connecter' }).click();
@@ -232,8 +245,16 @@ describe('web app shell', () => {
     const id = await invoiceIdByNumber(finance, 'FACT-8841');
     await finance.goto(`/factures/${id}`);
     await finance.getByRole('heading', { level: 1, name: 'Facture FACT-8841' }).waitFor();
-    await finance.getByRole('button', { name: 'Suspendre' }).click();
+    // Keyboard: Escape closes the dialog and gives the focus back to the button that opened it.
+    await finance.getByRole('button', { name: 'Suspendre' }).focus();
+    await finance.keyboard.press('Enter');
     const dialog = finance.getByRole('dialog', { name: 'Suspendre' });
+    await dialog.waitFor();
+    expect(await finance.evaluate(() => document.activeElement?.id)).toBe('dlg-reasonCode');
+    await finance.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await finance.waitForFunction(() => document.activeElement?.textContent === 'Suspendre');
+    await finance.getByRole('button', { name: 'Suspendre' }).click();
     await dialog.waitFor();
     await expectAccessible(finance);
     await dialog.getByRole('button', { name: 'Suspendre' }).click();

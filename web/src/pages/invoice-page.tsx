@@ -23,6 +23,8 @@ export function InvoicePage({ id }: { id: string }) {
   const [dialog, setDialog] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const noticeRef = useRef<HTMLParagraphElement>(null);
+  // The button that opened the dialog gets the focus back when it is cancelled (WAI-ARIA dialog pattern).
+  const openerRef = useRef<HTMLElement | null>(null);
   const title = state.kind === 'ready' ? t('invoice.title', { number: state.invoice.number }) : state.kind === 'not_found' ? t('invoice.notFound') : t('app.loading');
   useDocumentTitle(title);
 
@@ -91,7 +93,8 @@ export function InvoicePage({ id }: { id: string }) {
                     key={a}
                     type="button"
                     className={`button ${a === 'reject' ? 'danger' : a === 'suspend' ? 'secondary' : 'primary'}`}
-                    onClick={() => {
+                    onClick={(e) => {
+                      openerRef.current = e.currentTarget;
                       setNotice(null);
                       setDialog(a);
                     }}
@@ -153,7 +156,10 @@ export function InvoicePage({ id }: { id: string }) {
         <ActionDialog
           action={dialog}
           invoice={inv}
-          onClose={() => setDialog(null)}
+          onClose={() => {
+            setDialog(null);
+            requestAnimationFrame(() => openerRef.current?.focus());
+          }}
           onConflict={() => void load()}
           onDone={async (msg) => {
             setDialog(null);

@@ -36,11 +36,13 @@ function invalid(reason: string): AppError {
  */
 export async function writeFacturX(input: WriteFacturXInput): Promise<Uint8Array> {
   if ((input.model ? 1 : 0) + (input.pdf ? 1 : 0) !== 1) throw invalid('fournir soit le modèle de facture, soit un PDF existant');
-  let guideline: string | null;
-  try {
-    guideline = readInvoiceXmlInfo(input.xml).guidelineId;
-  } catch (e) {
-    throw invalid(`XML de facture illisible (${isAppError(e) ? e.message : (e as Error).message})`);
+  let guideline = guidelineFromHead(input.xml);
+  if (guideline === undefined) {
+    try {
+      guideline = readInvoiceXmlInfo(input.xml).guidelineId;
+    } catch (e) {
+      throw invalid(`XML de facture illisible (${isAppError(e) ? e.message : (e as Error).message})`);
+    }
   }
   const xmlProfile = profileFromGuideline(guideline);
   if (xmlProfile !== input.profile) {
@@ -61,4 +63,18 @@ export async function writeFacturX(input: WriteFacturXInput): Promise<Uint8Array
 
 export function defaultRelationship(profile: FacturXProfile): AFRelationshipName {
   return profile === 'EXTENDED' || profile === 'XRECHNUNG' ? 'Alternative' : 'Data';
+}
+
+const GUIDELINE_IN_HEAD = /<(?:[\w.-]+:)?GuidelineSpecifiedDocumentContextParameter>\s*<(?:[\w.-]+:)?ID>([^<]*)<\/(?:[\w.-]+:)?ID>/;
+
+/**
+ * BT-24 read from the first 8 KB of a CII document without a full parse (it sits in the context
+ * header, right after the root). undefined = not found plainly (comments, DOCTYPE, UBL…): the
+ * caller then parses the whole document with the safe parser.
+ */
+function guidelineFromHead(xml: Uint8Array): string | null | undefined {
+  const head = new TextDecoder().decode(xml.subarray(0, 8192));
+  if (/<!--|<!DOCTYPE|<!\[CDATA/.test(head) || !/<(?:[\w.-]+:)?CrossIndustryInvoice[\s>]/.test(head)) return undefined;
+  const m = GUIDELINE_IN_HEAD.exec(head);
+  return m ? m[1].trim() : undefined;
 }

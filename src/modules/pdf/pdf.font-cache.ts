@@ -44,7 +44,7 @@ function baseRepertoire(): string {
 
 type FontCaches = {
   layout: Record<string, unknown>;
-  layoutSize: number;
+  uses: number;
   subsets: Map<string, { raw: Uint8Array; deflated: Uint8Array }>;
   base?: BaseState;
 };
@@ -54,17 +54,14 @@ const caches = new Map<string, FontCaches>();
 export function installFontCaches(doc: PDFKit.PDFDocument, key: string): void {
   const font = (doc as unknown as { _font: EmbeddedFontInternals })._font;
   let c = caches.get(key);
-  if (!c || c.layoutSize > LAYOUT_CACHE_MAX) {
-    c = { layout: c?.layout && c.layoutSize <= LAYOUT_CACHE_MAX ? c.layout : Object.create(null), layoutSize: 0, subsets: c?.subsets ?? new Map() };
+  // The size is checked every 64 documents (counting keys costs more than a lookup).
+  if (c && ++c.uses % 64 === 0 && Object.keys(c.layout).length > LAYOUT_CACHE_MAX) c.layout = Object.create(null);
+  if (!c) {
+    c = { layout: Object.create(null), uses: 0, subsets: new Map() };
     caches.set(key, c);
   }
   const entry = c;
-  font.layoutCache = new Proxy(entry.layout, {
-    set(target, prop, value) {
-      if (!(prop in target)) entry.layoutSize++;
-      return Reflect.set(target, prop, value);
-    },
-  });
+  font.layoutCache = entry.layout;
   includeBase(font, entry);
 
   // The font file stream is the ref pdfkit creates right before calling subset.encode() in

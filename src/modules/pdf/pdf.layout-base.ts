@@ -15,3 +15,26 @@ export function ensureSpace(ctx: LayoutCtx, height: number): boolean {
   ctx.y = PAGE.margin;
   return true;
 }
+
+/**
+ * One line of text in a box, aligned and cut with an ellipsis when too long. Positioned by hand
+ * (no `width` option) because pdfkit builds a line wrapper for every boxed text call, which costs
+ * more than the rest of the page.
+ */
+export function cell(doc: PDFKit.PDFDocument, text: string, x: number, y: number, width: number, align: 'left' | 'right' | 'center' = 'left'): void {
+  let s = text.replace(/[\r\n]+/g, ' ');
+  let w = doc.widthOfString(s);
+  if (w > width) {
+    let lo = 0;
+    let hi = s.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (doc.widthOfString(s.slice(0, mid) + '…') <= width) lo = mid;
+      else hi = mid - 1;
+    }
+    s = s.slice(0, lo) + '…';
+    w = doc.widthOfString(s);
+  }
+  const dx = align === 'right' ? width - w : align === 'center' ? (width - w) / 2 : 0;
+  doc.text(s, x + dx, y, { lineBreak: false });
+}

@@ -1,6 +1,6 @@
 import { D } from '../../shared/money.js';
 import { formatAmount, formatDate, formatIban, formatRate, noteLabel, paymentMeansLabel } from './pdf.format.js';
-import { CONTENT_WIDTH, GREY, LIGHT, PAGE, ensureSpace, type LayoutCtx } from './pdf.layout-base.js';
+import { CONTENT_WIDTH, GREY, LIGHT, PAGE, cell, ensureSpace, type LayoutCtx } from './pdf.layout-base.js';
 
 const isNonZero = (v: string | undefined) => {
   if (!v) return false;
@@ -35,8 +35,8 @@ export function drawTotals(ctx: LayoutCtx): void {
     for (const ac of acs) {
       const label = `${ac.isCharge ? 'Frais' : 'Remise'}${ac.reason ? ` — ${ac.reason}` : ''}${ac.vatRate ? ` (TVA ${formatRate(ac.vatRate)})` : ''}`;
       const amount = `${ac.isCharge ? '' : '-'}${formatAmount(ac.amount, cur)}`;
-      doc.text(label, PAGE.margin, ctx.y, { width: CONTENT_WIDTH - 100, lineBreak: false, ellipsis: true });
-      doc.text(amount, PAGE.margin + CONTENT_WIDTH - 100, ctx.y, { width: 100, align: 'right', lineBreak: false });
+      cell(doc, label, PAGE.margin, ctx.y, CONTENT_WIDTH - 100);
+      cell(doc, amount, PAGE.margin + CONTENT_WIDTH - 100, ctx.y, 100, 'right');
       ctx.y += 12;
     }
     ctx.y += 6;
@@ -66,24 +66,22 @@ export function drawTotals(ctx: LayoutCtx): void {
   const vw = [110, 80, 70];
   doc.rect(vx, top, vw[0] + vw[1] + vw[2], 14).fill(LIGHT);
   doc.font('B').fontSize(8).fillColor('black');
-  doc.text('TVA', vx + 3, top + 3.5, { width: vw[0] - 6, lineBreak: false });
-  doc.text('Base HT', vx + vw[0], top + 3.5, { width: vw[1] - 3, align: 'right', lineBreak: false });
-  doc.text('Montant TVA', vx + vw[0] + vw[1], top + 3.5, { width: vw[2] - 3, align: 'right', lineBreak: false });
+  cell(doc, 'TVA', vx + 3, top + 3.5, vw[0] - 6);
+  cell(doc, 'Base HT', vx + vw[0], top + 3.5, vw[1] - 3, 'right');
+  cell(doc, 'Montant TVA', vx + vw[0] + vw[1], top + 3.5, vw[2] - 3, 'right');
   let vy = top + 18;
   doc.font('R').fontSize(8.5);
   for (const v of vat) {
     const cat = v.categoryCode && v.categoryCode !== 'S' ? (vatCategoryLabels[v.categoryCode] ?? `Catégorie ${v.categoryCode}`) : '';
     const label = [formatRate(v.rate ?? '0'), cat].filter(Boolean).join(' — ');
-    doc.fillColor('black').text(label, vx + 3, vy, { width: vw[0] - 6, lineBreak: false, ellipsis: true });
-    doc.text(formatAmount(v.taxableAmount, cur), vx + vw[0], vy, { width: vw[1] - 3, align: 'right', lineBreak: false });
-    doc.text(formatAmount(v.taxAmount, cur), vx + vw[0] + vw[1], vy, { width: vw[2] - 3, align: 'right', lineBreak: false });
+    doc.fillColor('black');
+    cell(doc, label, vx + 3, vy, vw[0] - 6);
+    cell(doc, formatAmount(v.taxableAmount, cur), vx + vw[0], vy, vw[1] - 3, 'right');
+    cell(doc, formatAmount(v.taxAmount, cur), vx + vw[0] + vw[1], vy, vw[2] - 3, 'right');
     vy += 12;
     if (v.exemptionReason || v.exemptionReasonCode) {
-      doc.fontSize(7).fillColor(GREY).text([v.exemptionReasonCode, v.exemptionReason].filter(Boolean).join(' : '), vx + 3, vy - 1, {
-        width: vw[0] + vw[1] + vw[2] - 6,
-        lineBreak: false,
-        ellipsis: true,
-      });
+      doc.fontSize(7).fillColor(GREY);
+      cell(doc, [v.exemptionReasonCode, v.exemptionReason].filter(Boolean).join(' : '), vx + 3, vy - 1, vw[0] + vw[1] + vw[2] - 6);
       doc.fontSize(8.5);
       vy += 10;
     }
@@ -96,8 +94,8 @@ export function drawTotals(ctx: LayoutCtx): void {
   for (const [label, value, strong] of rows) {
     if (strong) doc.rect(tx, ty - 2, tw, 15).fill(LIGHT);
     doc.font(strong ? 'B' : 'R').fontSize(9).fillColor('black');
-    doc.text(label, tx + 4, ty + 1.5, { width: tw / 2, lineBreak: false });
-    doc.text(value, tx + tw / 2, ty + 1.5, { width: tw / 2 - 4, align: 'right', lineBreak: false });
+    cell(doc, label, tx + 4, ty + 1.5, tw / 2);
+    cell(doc, value, tx + tw / 2, ty + 1.5, tw / 2 - 4, 'right');
     ty += 15;
   }
   ctx.y = Math.max(ty, vy) + 14;

@@ -1,6 +1,6 @@
 import type { Buyer, EInvoice, Identifier, PostalAddress, Seller } from '../formats/formats.models.js';
 import { formatAmount, formatDate, formatDecimal, formatRate, documentTitle, unitLabel } from './pdf.format.js';
-import { CONTENT_WIDTH, GREY, LIGHT, PAGE, ensureSpace, type LayoutCtx } from './pdf.layout-base.js';
+import { CONTENT_WIDTH, GREY, LIGHT, PAGE, cell, ensureSpace, type LayoutCtx } from './pdf.layout-base.js';
 import { drawNotes, drawPayment, drawTotals } from './pdf.layout-totals.js';
 
 /** Draws the whole invoice (all pages) then the page footers. */
@@ -51,7 +51,7 @@ function drawHeader(ctx: LayoutCtx): void {
   ];
   doc.font('R').fontSize(8.5).fillColor(GREY);
   for (const l of sellerLines) {
-    doc.text(l, left, ly, { width: half, lineBreak: false });
+    cell(doc, l, left, ly, half);
     ly += 11;
   }
 
@@ -66,8 +66,10 @@ function drawHeader(ctx: LayoutCtx): void {
   if (ctx.currency !== 'EUR') meta.push(['Devise', ctx.currency]);
   doc.fontSize(9);
   for (const [k, v] of meta) {
-    doc.font('R').fillColor(GREY).text(k, right, ry, { width: rightWidth / 2, lineBreak: false });
-    doc.font('B').fillColor('black').text(v, right + rightWidth / 2, ry, { width: rightWidth / 2, align: 'right', lineBreak: false });
+    doc.font('R').fillColor(GREY);
+    cell(doc, k, right, ry, rightWidth / 2);
+    doc.font('B').fillColor('black');
+    cell(doc, v, right + rightWidth / 2, ry, rightWidth / 2, 'right');
     ry += 13;
   }
 
@@ -78,11 +80,12 @@ function drawHeader(ctx: LayoutCtx): void {
   const boxHeight = 30 + buyerLines.length * 11;
   doc.lineWidth(0.5).strokeColor('#999999').rect(right, boxTop, rightWidth, boxHeight).stroke();
   doc.font('R').fontSize(7.5).fillColor(GREY).text('FACTURÉ À', right + 8, boxTop + 6, { lineBreak: false });
-  doc.font('B').fontSize(10).fillColor('black').text(buyer.name ?? '', right + 8, boxTop + 16, { width: rightWidth - 16, lineBreak: false });
+  doc.font('B').fontSize(10).fillColor('black');
+  cell(doc, buyer.name ?? '', right + 8, boxTop + 16, rightWidth - 16);
   doc.font('R').fontSize(8.5).fillColor(GREY);
   let by = boxTop + 30;
   for (const l of buyerLines) {
-    doc.text(l, right + 8, by, { width: rightWidth - 16, lineBreak: false });
+    cell(doc, l, right + 8, by, rightWidth - 16);
     by += 11;
   }
   ctx.y = Math.max(ly, boxTop + boxHeight) + 16;
@@ -114,8 +117,10 @@ function drawReferences(ctx: LayoutCtx): void {
   shown.forEach(([k, v], i) => {
     const x = PAGE.margin + (i % 3) * colWidth;
     const y = ctx.y + Math.floor(i / 3) * 22;
-    doc.font('R').fontSize(7).fillColor(GREY).text(k.toUpperCase(), x, y, { width: colWidth - 8, lineBreak: false });
-    doc.font('R').fontSize(9).fillColor('black').text(v, x, y + 9, { width: colWidth - 8, lineBreak: false, ellipsis: true });
+    doc.font('R').fontSize(7).fillColor(GREY);
+    cell(doc, k.toUpperCase(), x, y, colWidth - 8);
+    doc.font('R').fontSize(9).fillColor('black');
+    cell(doc, v, x, y + 9, colWidth - 8);
   });
   ctx.y += rows * 22 + 8;
 }
@@ -136,7 +141,7 @@ function drawTableHeader(ctx: LayoutCtx): void {
   doc.font('B').fontSize(8).fillColor('black');
   let x = PAGE.margin;
   for (const c of COLS) {
-    doc.text(c.title, x + 2, ctx.y + 4.5, { width: c.width - 4, align: c.align, lineBreak: false });
+    cell(doc, c.title, x + 2, ctx.y + 4.5, c.width - 4, c.align);
     x += c.width;
   }
   ctx.y += 19;
@@ -151,7 +156,12 @@ function drawLines(ctx: LayoutCtx): void {
     const period = line.period?.startDate ? `Période du ${formatDate(line.period.startDate)} au ${formatDate(line.period.endDate)}` : '';
     const text = period ? `${name}\n${period}` : name;
     doc.font('R').fontSize(8.5);
-    const h = Math.max(11, doc.heightOfString(text, { width: COLS[1].width - 4 }));
+    // Most designations are a few short lines: measure them directly, wrap only when needed.
+    const nameWidth = COLS[1].width - 4;
+    const parts = text.split('\n');
+    const simple = parts.every((p) => doc.widthOfString(p) <= nameWidth);
+    const lineHeight = doc.currentLineHeight(true);
+    const h = Math.max(11, simple ? parts.length * lineHeight : doc.heightOfString(text, { width: nameWidth }));
     if (ensureSpace(ctx, h + 6)) drawTableHeader(ctx);
     const cells: Record<string, string> = {
       n: line.id ?? String(i + 1),
@@ -165,7 +175,9 @@ function drawLines(ctx: LayoutCtx): void {
     let x = PAGE.margin;
     doc.font('R').fontSize(8.5).fillColor('black');
     for (const c of COLS) {
-      doc.text(cells[c.key], x + 2, ctx.y, c.key === 'name' ? { width: c.width - 4 } : { width: c.width - 4, align: c.align, lineBreak: false });
+      if (c.key !== 'name') cell(doc, cells[c.key], x + 2, ctx.y, c.width - 4, c.align);
+      else if (simple) parts.forEach((p, k) => cell(doc, p, x + 2, ctx.y + k * lineHeight, nameWidth));
+      else doc.text(text, x + 2, ctx.y, { width: nameWidth });
       x += c.width;
     }
     ctx.y += h + 4;
@@ -187,6 +199,6 @@ function drawFooters(doc: PDFKit.PDFDocument, model: EInvoice): void {
     doc.font('R').fontSize(7).fillColor(GREY);
     // height + ellipsis: one line whatever the length (pdfkit would otherwise wrap)
     doc.text(legal, PAGE.margin, y, { width: CONTENT_WIDTH - 160, height: 9, ellipsis: true });
-    doc.text(`${model.number ?? ''} — page ${i + 1}/${range.count}`, PAGE.margin + CONTENT_WIDTH - 150, y, { width: 150, align: 'right', lineBreak: false });
+    cell(doc, `${model.number ?? ''} — page ${i + 1}/${range.count}`, PAGE.margin + CONTENT_WIDTH - 150, y, 150, 'right');
   }
 }

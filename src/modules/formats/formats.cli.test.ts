@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFacturX } from './facturx/index.js';
+import { buildPivot } from './pivot/index.js';
 import { runConvertCommand, runValidateCommand, parseProfile } from './formats.cli.js';
 import { readXmlInvoice } from './formats.read.js';
 import { writeCii } from './writers/cii.js';
@@ -52,6 +53,30 @@ describe('facteur validate', () => {
     const r = await run(runValidateCommand, [path.join(testdata, 'facturx/tests/fixtures/pdf/invoice_EN16931.pdf'), '--rules=facturx,br-fr']);
     expect(r.stdout).toContain('dans un PDF Factur-X');
     expect(r.code).toBe(0);
+  });
+
+  it('a Chorus PIVOT flow is validated invoice by invoice', async () => {
+    const cii = readFileSync(fx('factur-x-en16931.xml'));
+    const minimum = readFileSync(fx('factur-x-minimum.xml'));
+    const invoice = (xml: Uint8Array, numero: string) => ({
+      fournisseur: { identifiant: '12345678200077' },
+      debiteur: { identifiant: '98765432100015' },
+      numero,
+      montants: {},
+      lignes: [],
+      pieces: [{ filename: `${numero}.xml`, typePJ: '01', mime: 'text/xml', bytes: new Uint8Array(xml) }],
+    });
+    const file = path.join(tmp, 'pivot.xml');
+    writeFileSync(file, buildPivot({ envelope: { parametres: [] }, invoices: [invoice(cii, 'F1'), invoice(minimum, 'F2')] }));
+    const r = await run(runValidateCommand, [file, '--json']);
+    expect(r.code).toBe(1);
+    const reports = JSON.parse(r.stdout);
+    expect(reports.map((x: { pivotInvoice: number; container: string; fatalCount: number }) => [x.pivotInvoice, x.container, x.fatalCount])).toEqual([
+      [1, 'pivot', 0],
+      [2, 'pivot', 5],
+    ]);
+    const text = await run(runValidateCommand, [file]);
+    expect(text.stdout).toContain('(facture n° 2 du flux PIVOT)');
   });
 
   it('unreadable or non-invoice input exits 2 with a French message', async () => {

@@ -10,6 +10,7 @@ import { AppError, isAppError } from '../../shared/errors.js';
 import { readFacturX } from './facturx/index.js';
 import { detectFormat } from './formats.detect.js';
 import { readXmlInvoice, type ParsedInvoice } from './formats.read.js';
+import { readPivot } from './pivot/index.js';
 import { validateInvoice } from './formats.validate.js';
 import { listRulesets, type Finding, type ValidationReport } from './rules/index.js';
 import './rules/br-fr/register.js';
@@ -23,17 +24,22 @@ export const MAX_INPUT_BYTES = 100 * 1024 * 1024;
 
 export type LoadedInvoice = {
   parsed: ParsedInvoice;
-  /** 'pdf' when the XML came out of a Factur-X PDF */
-  container: 'xml' | 'pdf';
+  /** 'pdf' when the XML came out of a Factur-X PDF, 'pivot' out of a Chorus PIVOT */
+  container: 'xml' | 'pdf' | 'pivot';
   /** Factur-X container defects (PDF input only) */
   containerProblems: string[];
+  /** PIVOT only: which invoice of the flow (1-based) */
+  index?: number;
 };
 
 const unreadable = (detail: string, cause?: unknown) =>
   new AppError({ code: 'formats.unreadable', status: 422, message: `Fichier illisible : ${detail}.`, details: { detail }, cause });
 
-/** Reads a CII/UBL XML or a Factur-X PDF. Throws AppError `formats.unreadable` for anything else. */
-export async function loadInvoiceFile(file: string): Promise<LoadedInvoice> {
+/**
+ * Reads a CII/UBL XML, a Factur-X PDF or a Chorus PIVOT (XML or zip; one entry per structured
+ * invoice it carries). Throws AppError `formats.unreadable` for anything else.
+ */
+export async function loadInvoiceFile(file: string): Promise<LoadedInvoice[]> {
   let bytes: Uint8Array;
   try {
     const info = await stat(file);
@@ -48,13 +54,21 @@ export async function loadInvoiceFile(file: string): Promise<LoadedInvoice> {
   if (kind === 'pdf') {
     const fx = readFacturX(bytes);
     if (!fx.xml) throw unreadable('ce PDF ne contient pas de XML Factur-X/ZUGFeRD');
-    return { parsed: readXmlInvoice(fx.xml), container: 'pdf', containerProblems: fx.problems };
+    return [{ parsed: readXmlInvoice(fx.xml), container: 'pdf', containerProblems: fx.problems }];
+  }
+  if (kind === 'pivot' || kind === 'zip') {
+    const pivot = readPivot(bytes);
+    const loaded = pivot.invoices.flatMap((inv, i) =>
+      inv.structured ? [{ parsed: readXmlInvoice(inv.structured), container: 'pivot' as const, containerProblems: [], index: i + 1 }] : [],
+    );
+    if (loaded.length === 0) throw unreadable('ce flux PIVOT ne contient aucune facture structurée (CII, UBL ou Factur-X)');
+    return loaded;
   }
   if (kind === 'cii' || kind === 'ubl-invoice' || kind === 'ubl-creditnote' || kind === 'unknown') {
     // 'unknown' still goes through the XML reader, whose error says precisely what is wrong.
-    return { parsed: readXmlInvoice(bytes), container: 'xml', containerProblems: [] };
+    return [{ parsed: readXmlInvoice(bytes), container: 'xml', containerProblems: [] }];
   }
-  throw unreadable(`format ${kind.toUpperCase()} non pris en charge ici (attendu : XML CII/UBL ou PDF Factur-X)`);
+  throw unreadable(`format ${String(kind).toUpperCase()} non pris en charge ici (attendu : XML CII/UBL, PDF Factur-X ou PIVOT)`);
 }
 
 export type CliIo = { stdout: (s: string) => void; stderr: (s: string) => void };
@@ -116,7 +130,7 @@ function frenchReport(file: string, inv: LoadedInvoice, report: ValidationReport
   const profile = declaredProfile(inv);
   const out = [
     `Fichier : ${file}`,
-    `Facture : ${m.number ?? '(sans numéro)'} — ${inv.parsed.format.toUpperCase()}${inv.container === 'pdf' ? ' dans un PDF Factur-X' : ''}${profile ? `, profil ${profile}` : ''}`,
+    `Facture : ${m.number ?? '(sans numéro)'} — ${inv.parsed.format.toUpperCase()}${inv.container === 'pdf' ? ' dans un PDF Factur-X' : ''}${inv.container === 'pivot' ? ` (facture n° ${inv.index} du flux PIVOT)` : ''}${profile ? `, profil ${profile}` : ''}`,
     `Règles appliquées : ${report.rulesets.join(', ')}`,
     report.fatalCount > 0
       ? `Résultat : NON CONFORME — ${report.fatalCount} erreur(s) bloquante(s), ${report.warningCount} avertissement(s)`
@@ -140,32 +154,44 @@ export async function runValidateCommand(argv: string[], io: CliIo): Promise<num
     return 2;
   }
   const file = args.positional[0];
-  let inv: LoadedInvoice;
+  let invoices: LoadedInvoice[];
   try {
-    inv = await loadInvoiceFile(file);
+    invoices = await loadInvoiceFile(file);
   } catch (e) {
     io.stderr(`${isAppError(e) ? e.message : `Fichier illisible : ${(e as Error).message}`}\n`);
     return 2;
   }
-  const requested = flag(args, '--rules')?.split(',').map((r) => r.trim()).filter(Boolean) ?? defaultRules(inv);
-  const unknown = requested.filter((r) => !listRulesets().includes(r));
+  const explicit = flag(args, '--rules')?.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = (explicit ?? []).filter((r) => !listRulesets().includes(r));
   if (unknown.length > 0) {
     io.stderr(`Jeu(x) de règles inconnu(s) : ${unknown.join(', ')} (disponibles : ${listRulesets().join(', ')})\n`);
     return 2;
   }
-  const report = validateInvoice(inv.parsed, { rules: requested });
-  if (requested.includes('facturx')) {
-    const extra = containerFindings(inv);
-    report.findings.unshift(...extra);
-    report.fatalCount += extra.length;
-  }
+  const results = invoices.map((inv) => {
+    const requested = explicit ?? defaultRules(inv);
+    const report = validateInvoice(inv.parsed, { rules: requested });
+    if (requested.includes('facturx')) {
+      const extra = containerFindings(inv);
+      report.findings.unshift(...extra);
+      report.fatalCount += extra.length;
+    }
+    return { inv, report };
+  });
   if (args.flags.has('--json')) {
-    const profile = declaredProfile(inv) ?? null;
-    io.stdout(JSON.stringify({ file, format: inv.parsed.format, container: inv.container, profile, number: inv.parsed.model.number ?? null, ...report }, null, 2) + '\n');
+    const json = results.map(({ inv, report }) => ({
+      file,
+      ...(inv.index !== undefined ? { pivotInvoice: inv.index } : {}),
+      format: inv.parsed.format,
+      container: inv.container,
+      profile: declaredProfile(inv) ?? null,
+      number: inv.parsed.model.number ?? null,
+      ...report,
+    }));
+    io.stdout(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
   } else {
-    io.stdout(frenchReport(file, inv, report));
+    io.stdout(results.map(({ inv, report }) => frenchReport(file, inv, report)).join('\n'));
   }
-  return report.fatalCount > 0 ? 1 : 0;
+  return results.some((r) => r.report.fatalCount > 0) ? 1 : 0;
 }
 
 /** Accepts the profile spellings people type: "EN 16931", "en16931", "basic-wl", "BASICWL" … */
@@ -202,7 +228,9 @@ export async function runConvertCommand(argv: string[], io: CliIo): Promise<numb
   }
   let inv: LoadedInvoice;
   try {
-    inv = await loadInvoiceFile(args.positional[0]);
+    const all = await loadInvoiceFile(args.positional[0]);
+    if (all.length > 1) throw new AppError({ code: 'formats.unreadable', status: 422, message: `Le flux PIVOT contient ${all.length} factures : la conversion en attend une seule.` });
+    inv = all[0];
   } catch (e) {
     io.stderr(`${isAppError(e) ? e.message : `Fichier illisible : ${(e as Error).message}`}\n`);
     return 2;

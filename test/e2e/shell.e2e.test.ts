@@ -15,12 +15,14 @@ const shots = path.resolve(process.cwd(), 'test-output/screenshots');
 let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+const pageErrors: string[] = [];
 
 async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl });
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.setDefaultTimeout(10_000);
+  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   return page;
 }
 
@@ -76,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  expect(pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
   for (const c of contexts) await c.close().catch(() => {});
   await browser?.close();
   await app?.stop();
@@ -175,8 +178,13 @@ describe('web app shell', () => {
   });
 
   it('opens an invoice: PDF rendered, journal shown; attests service fait then records a mandate through the dialogs', async () => {
+    // pdf.js must run in its real worker (served as JavaScript), not in its main-thread fallback.
+    const worker = finance.waitForResponse((r) => /pdf\.worker[^/]*\.mjs$/.test(new URL(r.url()).pathname));
     await finance.getByRole('row', { name: /FA-2026-0412/ }).click();
     await finance.getByRole('heading', { level: 1, name: 'Facture FA-2026-0412' }).waitFor();
+    const workerResponse = await worker;
+    expect(workerResponse.status()).toBe(200);
+    expect(workerResponse.headers()['content-type']).toMatch(/javascript/);
     const canvas = finance.locator('canvas[data-rendered="1"]');
     await canvas.waitFor({ timeout: 20_000 });
     const inked = await canvas.evaluate((c: HTMLCanvasElement) => {

@@ -1,0 +1,14 @@
+/** Public API of the Chorus Pro connector. */
+export type { ChorusPort } from './chorus.port.js';
+export type * from './chorus.models.js';
+export { encryptSecret, decryptSecret, truncateMotif } from './chorus.models.js';
+export { createChorusClient, type ChorusClient, type ChorusClientOptions } from './chorus.client.js';
+export { createHttpChorusPort } from './drivers/http.js';
+export { createInMemoryChorusPort } from './drivers/in-memory.js';
+export { syncTenant, type SyncCounts, type SyncTenantArgs } from './chorus.sync.js';
+export { createChorusPushHandler, chorusPushKind } from './chorus.push.js';
+export { saveConnectorSettings, loadConnectorSettings, getConnectorStatus, createTenantPortResolver } from './chorus.connectors.js';
+export { startDemoChorus } from './chorus.demo.js';
+export { runChorusCommand } from './chorus.cli.js';
+export { readPivot } from './chorus.pivot.js';
+export { chorusPaths } from './chorus.mapping.js';

@@ -79,6 +79,9 @@ export async function attachToExistingPdf(src: Uint8Array, e: EmbeddedInvoiceXml
   doc.setModificationDate(now);
   const xmp = xmpPacket({
     title: doc.getTitle(),
+    author: doc.getAuthor(),
+    subject: doc.getSubject(),
+    keywords: doc.getKeywords(),
     creatorTool: creator,
     producer: PRODUCER,
     createDate: created,

@@ -89,6 +89,14 @@ describe('Factur-X writer, checked with qpdf and poppler', () => {
           expect(meta).toContain('<fx:DocumentType>INVOICE</fx:DocumentType>');
           expect(meta).toContain('<fx:Version>1.0</fx:Version>');
           expect(meta).toContain('<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</pdfaSchema:namespaceURI>');
+          // PDF/A: Info entries have their XMP twins
+          const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+          const title = /^Title:\s+(.+)$/m.exec(info)![1];
+          const author = /^Author:\s+(.+)$/m.exec(info)![1];
+          expect(meta).toMatch(new RegExp(`<rdf:li xml:lang="x-default">${title}</rdf:li>`));
+          expect(meta).toContain(`<rdf:li>${author}</rdf:li>`);
+          expect(meta).toMatch(/<xmp:CreatorTool>Facteur<\/xmp:CreatorTool>/);
+          expect(meta).toMatch(/<pdf:Producer>Facteur<\/pdf:Producer>/);
         });
       });
 

@@ -52,6 +52,9 @@ export function facturXXmpDescriptions(f: FacturXXmpFields): string {
 
 export type XmpPacketFields = {
   title?: string;
+  author?: string;
+  subject?: string;
+  keywords?: string;
   creatorTool: string;
   producer: string;
   createDate: Date;
@@ -64,13 +67,17 @@ export type XmpPacketFields = {
 /** A complete XMP packet (used when rewriting an existing PDF, where we own the whole packet). */
 export function xmpPacket(f: XmpPacketFields): string {
   const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const title = f.title
-    ? `
-        <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
-          <dc:format>application/pdf</dc:format>
-          <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(f.title)}</rdf:li></rdf:Alt></dc:title>
-        </rdf:Description>`
-    : '';
+  // PDF/A: every Info entry present must have its XMP twin (Title↔dc:title, Author↔dc:creator…).
+  const dc = [
+    '<dc:format>application/pdf</dc:format>',
+    f.title ? `<dc:title><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(f.title)}</rdf:li></rdf:Alt></dc:title>` : '',
+    f.author ? `<dc:creator><rdf:Seq><rdf:li>${escapeXml(f.author)}</rdf:li></rdf:Seq></dc:creator>` : '',
+    f.subject ? `<dc:description><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(f.subject)}</rdf:li></rdf:Alt></dc:description>` : '',
+  ].join('');
+  const title = `
+        <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">${dc}</rdf:Description>`;
+  const keywords = f.keywords ? `
+          <pdf:Keywords>${escapeXml(f.keywords)}</pdf:Keywords>` : '';
   return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
   <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -85,7 +92,7 @@ export function xmpPacket(f: XmpPacketFields): string {
           <xmp:MetadataDate>${iso(f.modifyDate)}</xmp:MetadataDate>
         </rdf:Description>
         <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-          <pdf:Producer>${escapeXml(f.producer)}</pdf:Producer>
+          <pdf:Producer>${escapeXml(f.producer)}</pdf:Producer>${keywords}
         </rdf:Description>${title}${f.extra ?? ''}
   </rdf:RDF>
 </x:xmpmeta>

@@ -93,3 +93,15 @@ describe('parseXml refuses hostile input with formats.unreadable', () => {
     }
   });
 });
+
+describe('parseXml options', () => {
+  it('can drop whitespace-only character data but keeps meaningful text', () => {
+    const xml = enc('<a>\n  <b> x </b>\n  <c>  </c>\n</a>');
+    const kept = parseXml(xml);
+    expect(kept.root.text).toBe('\n  \n  \n');
+    const dropped = parseXml(xml, { ignoreWhitespaceText: true });
+    expect(dropped.root.text).toBe('');
+    expect(dropped.root.children[0].text).toBe(' x ');
+    expect(dropped.root.children[1].text).toBe('');
+  });
+});

@@ -36,6 +36,11 @@ export type XmlParseOptions = {
   maxBytes?: number;
   /** maximum element nesting depth (default 200) */
   maxDepth?: number;
+  /**
+   * Drop whitespace-only character data (indentation between elements). Saves memory and time on
+   * data documents such as invoices where such text carries no meaning; off by default.
+   */
+  ignoreWhitespaceText?: boolean;
 };
 
 export const XML_DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
@@ -176,6 +181,7 @@ function isSpace(c: number): boolean {
 /** Parses already-decoded XML text. Throws `formats.unreadable` AppErrors only. */
 export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDocument {
   const maxDepth = options.maxDepth ?? XML_DEFAULT_MAX_DEPTH;
+  const ignoreBlank = options.ignoreWhitespaceText === true;
   const maxChars = options.maxBytes ?? XML_DEFAULT_MAX_BYTES;
   if (text.length > maxChars) throw xmlUnreadable('too_large', `taille supérieure à la limite de ${maxChars} caractères`);
   const len = text.length;
@@ -233,8 +239,18 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     const chunkEnd = lt < 0 ? len : lt;
     if (chunkEnd > pos) {
       const cur = stack[stack.length - 1];
-      if (cur) cur.text += decodeEntities(text.slice(pos, chunkEnd), pos);
-      else {
+      if (cur) {
+        let blank = ignoreBlank;
+        if (blank) {
+          for (let i = pos; i < chunkEnd; i++) {
+            if (!isSpace(text.charCodeAt(i))) {
+              blank = false;
+              break;
+            }
+          }
+        }
+        if (!blank) cur.text += decodeEntities(text.slice(pos, chunkEnd), pos);
+      } else {
         for (let i = pos; i < chunkEnd; i++) {
           if (!isSpace(text.charCodeAt(i))) fail('malformed', 'texte en dehors de l\'élément racine', i);
         }

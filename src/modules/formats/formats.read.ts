@@ -46,7 +46,8 @@ export function readInvoiceElement(root: XmlElement, original: Uint8Array): Pars
 
 /** Parses and maps a CII or UBL invoice. Throws AppError `formats.unreadable` for unsafe/unknown XML. */
 export function readXmlInvoice(bytes: Uint8Array, options?: XmlParseOptions): ParsedInvoice {
-  const { root } = parseXml(bytes, options);
+  // indentation between elements has no meaning in CII/UBL and would only be concatenated
+  const { root } = parseXml(bytes, { ignoreWhitespaceText: true, ...options });
   return readInvoiceElement(root, bytes);
 }
 

@@ -146,13 +146,13 @@ for (const r of spec.rules) {
     const t = s.test.replace(/\s+/g, ' ').trim();
     const ctx = parseContext(s.context);
     if (!ctx) throw new Error(`unparsed context for ${r.id}: ${s.context}`);
-    const m =
-      /^\(?\s*not\s*\(\s*([^\s()]+|\([^()]+\)[^\s()]*)\s*\)\s*\)?$/.exec(t) ??
-      /^\(?\s*count\s*\(\s*([^\s()]+|\([^()]+\)[^\s()]*)\s*\)\s*(<=|=)\s*(1|2)\s*\)?$/.exec(t);
+    const notMatch = /^\(?\s*not\s*\(\s*([^\s()]+|\([^()]+\)[^\s()]*)\s*\)\s*\)?$/.exec(t);
+    const countMatch = notMatch ? null : /^\(?\s*count\s*\(\s*([^\s()]+|\([^()]+\)[^\s()]*)\s*\)\s*(<=|=)\s*(1|2)\s*\)?$/.exec(t);
+    const m = notMatch ?? countMatch;
     const paths = m ? expandUnion(m[1]).map(toSteps) : undefined;
     let test = "'custom'";
     if (m && paths && paths.every((p) => p)) {
-      const kind = t.includes('count') ? (m[2] === '=' ? 'exactly' : 'atMost') : 'absent';
+      const kind = notMatch ? 'absent' : m[2] === '=' ? 'exactly' : 'atMost';
       test = JSON.stringify({ kind, limit: kind === 'absent' ? 0 : Number(m[3]), paths });
       structural++;
     } else custom++;

@@ -41,8 +41,13 @@ type Probe = {
 };
 type Index = {
   byName: Map<string, Map<string, Group[]>>;
+  candidates: Map<string, Map<string, Group[]>>;
   suffix: Array<[string, Group[]]>;
-  probesByElement: Map<string, Map<string, Probe[]>>;
+  /** forbidden elements: by namespace, local name, then expected parent ('ns|name', or '*') */
+  elementProbes: Map<string, Map<string, Map<string, Probe[]>>>;
+  /** forbidden attributes: by attribute name, then owner element namespace and name */
+  attrProbes: Map<string, Map<string, Map<string, Probe[]>>>;
+  /** forbidden attributes anywhere ('//@x') */
   probesByAttr: Map<string, Probe[]>;
 };
 
@@ -55,6 +60,7 @@ const qname = (s: string): QName => {
   const [p, n] = s.split(':');
   return { ns: nsOf(p), name: n };
 };
+const qkey = (q: QName) => q.ns + '|' + q.name;
 const step = (s: string): Step => (s === '//' ? { descendant: true } : s.startsWith('@') ? { attr: s.slice(1) } : qname(s));
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -83,7 +89,7 @@ function invertible(a: Assert): boolean {
 const indexes = new Map<'cii' | 'ubl', Index>();
 
 function buildIndex(syntax: 'cii' | 'ubl'): Index {
-  const index: Index = { byName: new Map(), suffix: [], probesByElement: new Map(), probesByAttr: new Map() };
+  const index: Index = { byName: new Map(), candidates: new Map(), suffix: [], elementProbes: new Map(), attrProbes: new Map(), probesByAttr: new Map() };
   const groups = new Map<string, Group>();
   const suffix = new Map<string, Group[]>();
   for (const row of SYNTAX_RULES) {
@@ -108,9 +114,24 @@ function buildIndex(syntax: 'cii' | 'ubl'): Index {
       const attrName = last && 'attr' in last ? last.attr : undefined;
       const chain = (attrName ? rest.slice(0, -1) : rest) as QName[];
       const probe: Probe = { assert: a, chain, anywhere, attr: attrName };
-      if (chain.length > 0) pushQ(index.probesByElement, chain[chain.length - 1], probe);
-      else if (anywhere && attrName) push(index.probesByAttr, attrName, probe);
-      else for (const alt of group.ctxAlts) pushQ(index.probesByElement, alt[alt.length - 1], probe);
+      if (attrName) {
+        if (chain.length === 0 && anywhere) push(index.probesByAttr, attrName, probe);
+        else {
+          let byOwner = index.attrProbes.get(attrName);
+          if (!byOwner) index.attrProbes.set(attrName, (byOwner = new Map()));
+          const owners = chain.length > 0 ? [chain[chain.length - 1]] : group.ctxAlts.map((alt) => alt[alt.length - 1]);
+          for (const o of owners) pushQ(byOwner, o, probe);
+        }
+        continue;
+      }
+      const target = chain[chain.length - 1];
+      const parents =
+        chain.length >= 2 ? [qkey(chain[chain.length - 2])] : anywhere ? ['*'] : group.ctxAlts.map((alt) => qkey(alt[alt.length - 1]));
+      let byName = index.elementProbes.get(target.ns);
+      if (!byName) index.elementProbes.set(target.ns, (byName = new Map()));
+      let byParent = byName.get(target.name);
+      if (!byParent) byName.set(target.name, (byParent = new Map()));
+      for (const pk of parents) push(byParent, pk, probe);
     }
   }
   index.suffix = [...suffix];
@@ -138,15 +159,25 @@ function matchesContext(g: Group, e: XmlElement): boolean {
   return true;
 }
 
+/** Candidate groups by element name (own name contexts + name-suffix contexts), memoised. */
+function candidates(index: Index, e: XmlElement): Group[] {
+  let inner = index.candidates.get(e.ns);
+  if (!inner) index.candidates.set(e.ns, (inner = new Map()));
+  let list = inner.get(e.name);
+  if (!list) {
+    list = [...(index.byName.get(e.ns)?.get(e.name) ?? [])];
+    for (const [suffix, groups] of index.suffix) if (e.name.endsWith(suffix)) list.push(...groups);
+    inner.set(e.name, list);
+  }
+  return list;
+}
+
 /** Rule groups that handle this node: per pattern, only the first group whose context matches. */
 function winners(index: Index, e: XmlElement): Group[] {
+  const cands = candidates(index, e);
+  if (cands.length === 0) return NONE;
   let matched: Group[] | undefined;
-  const byName = index.byName.get(e.ns)?.get(e.name);
-  if (byName) for (const g of byName) if (matchesContext(g, e)) (matched ??= []).push(g);
-  for (const [suffix, list] of index.suffix) {
-    if (!e.name.endsWith(suffix)) continue;
-    for (const g of list) if (matchesContext(g, e)) (matched ??= []).push(g);
-  }
+  for (const g of cands) if (matchesContext(g, e)) (matched ??= []).push(g);
   if (!matched) return NONE;
   if (matched.length === 1) return matched;
   return matched.filter((g) => !matched!.some((o) => o.pattern === g.pattern && o.rule < g.rule));
@@ -168,6 +199,15 @@ function allNodes(root: XmlElement): XmlElement[] {
 
 /** Number of nodes a structural path selects from the context element. */
 function countPath(steps: Step[], from: XmlElement, root: XmlElement): number {
+  if (steps.length === 2 && 'name' in steps[0] && 'name' in steps[1]) {
+    const [a, b] = steps as [QName, QName];
+    let n = 0;
+    for (const ch of from.children) {
+      if (ch.name !== a.name || ch.ns !== a.ns) continue;
+      for (const g of ch.children) if (g.name === b.name && g.ns === b.ns) n++;
+    }
+    return n;
+  }
   if (steps.length === 1) {
     // fast path for the frequent one-step tests (child element or attribute of the context)
     const s = steps[0];
@@ -242,8 +282,17 @@ export function checkSyntaxRules(c: RuleContext): void {
   };
 
   for (const e of allElements(root)) {
-    probe(idx.probesByElement.get(e.ns)?.get(e.name), e);
-    for (const a of e.attrs) if (a.ns === '') probe(idx.probesByAttr.get(a.name), e);
+    const byParent = idx.elementProbes.get(e.ns)?.get(e.name);
+    if (byParent) {
+      probe(byParent.get('*'), e);
+      if (e.parent) probe(byParent.get(qkey(e.parent)), e);
+    }
+    for (const a of e.attrs) {
+      if (a.ns !== '') continue;
+      probe(idx.probesByAttr.get(a.name), e);
+      const owners = idx.attrProbes.get(a.name);
+      if (owners) probe(owners.get(e.ns)?.get(e.name), e);
+    }
     for (const g of winners(idx, e)) {
       for (const a of g.asserts) {
         if (a.inverted) continue;

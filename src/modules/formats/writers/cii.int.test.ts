@@ -29,6 +29,7 @@ function xmllint(schema: string, bytes: Uint8Array): string {
   try {
     return execFileSync('xmllint', ['--noout', '--schema', schema, file], { encoding: 'utf8', stdio: 'pipe' }) + 'ok';
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('xmllint introuvable : installer libxml2-utils (Debian), cf. .ci/run');
     return String((e as { stderr?: string }).stderr ?? e);
   }
 }

@@ -34,6 +34,7 @@ function failing(schema: string, files: Map<string, Uint8Array>): string[] {
   try {
     execFileSync('xmllint', ['--noout', '--schema', schema, ...paths], { stdio: 'pipe' });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('xmllint introuvable : installer libxml2-utils (Debian), cf. .ci/run');
     out = String((e as { stderr?: Buffer }).stderr ?? e);
   }
   return [...out.matchAll(/([^/\s]+) fails to validate/g)].map((m) => m[1]).sort();

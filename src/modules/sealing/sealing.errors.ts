@@ -40,6 +40,8 @@ export const sealingErrors = {
     make('sealing.remote_signer_failed', 502, 'Le service de signature à distance a renvoyé une erreur.', { status, reason }),
   revocationUnavailable: (subject: string) =>
     make('sealing.revocation_unavailable', 502, `Données de révocation introuvables pour « ${subject} » (niveau B-LT impossible).`, { subject }),
+  certificateRevoked: (subject: string) =>
+    make('sealing.certificate_revoked', 400, `Certificat révoqué : « ${subject} ».`, { subject }),
   badLevel: (level: string) => make('sealing.bad_level', 400, `Niveau PAdES inconnu : ${level}.`, { level }),
   secretUnavailable: (source: string) =>
     make('sealing.secret_unavailable', 400, `Secret introuvable (${source}).`, { source }),

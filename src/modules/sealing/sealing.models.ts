@@ -69,6 +69,8 @@ export type SealInput = {
   now?: Date;
   /** Extra revocation data for B-LT (besides what is fetched from the chain). */
   revocation?: RevocationData;
+  /** Root certificate(s) of the chains, put into the DSS at B-LT (the CMS carries no root). */
+  trustAnchors?: Uint8Array[];
   /** Fetches CRLs / OCSP over HTTP for B-LT; defaults to global fetch. */
   fetchRevocation?: boolean;
   httpFetch?: typeof fetch;

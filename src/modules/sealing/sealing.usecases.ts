@@ -93,6 +93,7 @@ export async function sealPdf(input: SealInput): Promise<{ pdf: Uint8Array; even
   if (level === 'B-LT' || level === 'B-LTA') {
     out = await addDssUpdate(out, {
       extraCertificates: [],
+      anchors: input.trustAnchors,
       revocation: input.revocation,
       fetchRevocation: input.fetchRevocation ?? true,
       httpFetch: input.httpFetch,

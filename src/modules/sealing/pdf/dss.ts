@@ -9,6 +9,7 @@ import { collectRevocation } from '../revocation/fetch.js';
 import { sealingErrors } from '../sealing.errors.js';
 import type { RevocationData } from '../sealing.models.js';
 import { buildChain, certPool } from '../verify/chain.js';
+import { checkRevocation, parseRevocationSources } from '../verify/revocation-check.js';
 import { appendIncrementalUpdate, type UpdateObject } from './incremental.js';
 import { loadPdf } from './pdf-load.js';
 import { findSignatures } from './signature-scan.js';
@@ -60,6 +61,13 @@ export async function addDssUpdate(
     vri.push({ key: createHash('sha1').update(s.contentsPadded!).digest('hex').toUpperCase(), certs: sigChains.flat() });
   }
   const rev = await collectRevocation({ chains, supplied: o.revocation, fetchOnline: o.fetchRevocation, doFetch: o.httpFetch });
+  // Never archive validation data that shows our own chain revoked: fail instead.
+  const sources = parseRevocationSources(rev.crls, rev.ocsps);
+  for (const chain of chains) {
+    const r = checkRevocation(chain, -1, sources, new Date());
+    const bad = r.checked.find((c) => c.status.startsWith('revoked'));
+    if (bad) throw sealingErrors.certificateRevoked(bad.subject);
+  }
   if (rev.missing.length) throw sealingErrors.revocationUnavailable(rev.missing[0]);
 
   let next = pdf.size;

@@ -91,9 +91,23 @@ export function ocspStatusFor(o: ParsedOcsp, cert: CertInfo, issuer: CertInfo): 
   const keyHash = createHash('sha1').update(spkiKeyBits(issuer)).digest();
   const entry = o.responses.find((r) => r.serial === cert.serial && Buffer.from(r.issuerKeyHash).equals(keyHash));
   if (!entry) return undefined;
-  const candidates = [issuer, ...o.certificates.map((d) => parseCertificate(d)).filter((c) => c.x509.checkIssued(issuer.x509) && c.x509.verify(issuer.x509.publicKey))];
+  // A delegated responder must be issued by the CA and carry id-kp-OCSPSigning (RFC 6960 4.2.2.2).
+  const delegated = o.certificates
+    .map((d) => parseCertificate(d))
+    .filter((c) => c.x509.checkIssued(issuer.x509) && c.x509.verify(issuer.x509.publicKey) && hasOcspSigning(c));
+  const candidates = [issuer, ...delegated];
   const ok = candidates.some((c) =>
     verifyRawSignature({ key: c.x509.publicKey, data: o.tbs, signature: o.signature, signatureAlgorithm: o.signatureAlgorithm, params: o.signatureParams, digestAlgorithm: OID.sha256 }),
   );
   return ok ? entry.status : undefined;
+}
+
+function hasOcspSigning(c: CertInfo): boolean {
+  const eku = c.extensions.get(OID.extKeyUsage);
+  if (!eku) return false;
+  try {
+    return children(parseDer(eku.value, 'EKU')).some((n) => readOid(n) === OID.ekuOcspSigning);
+  } catch {
+    return false;
+  }
 }

@@ -26,8 +26,8 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function login(page: Page, role: 'finance_agent' | 'service_agent') {
-  const creds = app.logins.get(role)!;
+async function login(page: Page, role: 'finance_agent' | 'service_agent' | 'tenant_admin' | { email: string; password: string }) {
+  const creds = typeof role === 'string' ? app.logins.get(role)! : role;
   await page.goto('/factures');
   await page.getByLabel('Adresse e-mail').fill(creds.email);
   await page.getByLabel('Mot de passe').fill(creds.password);
@@ -372,5 +372,39 @@ describe('web app shell', () => {
     await voirie.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     const me = await voirie.evaluate(async () => (await fetch('/api/auth/me')).status);
     expect(me).toBe(401);
+  });
+
+  it('lets the tenant admin verify the journal and create a service agent, who then sees only their service', async () => {
+    const admin = await newPage();
+    await login(admin, 'tenant_admin');
+    await admin.getByRole('link', { name: 'Administration' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    await admin.locator('[data-testid="admin-users"] tbody tr').first().waitFor();
+
+    await admin.getByRole('button', { name: "Vérifier l'intégrité du journal" }).click();
+    const verdict = admin.locator('[data-testid="journal-verification"]');
+    await verdict.getByText(/^Chaîne intègre : \d+ événement\(s\) vérifié\(s\)\.$/).waitFor();
+
+    await admin.getByLabel('Adresse e-mail').fill('ecoles@demo.facteur.local');
+    await admin.getByLabel('Nom affiché').fill('Emma Écoles');
+    await admin.getByLabel('Rôle').selectOption('service_agent');
+    await admin.getByRole('checkbox', { name: 'Écoles' }).check();
+    await admin.getByRole('button', { name: "Créer l'utilisateur" }).click();
+    const password = (await admin.locator('[data-testid="one-time-password"]').textContent())?.trim() ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(10);
+    const row = admin.locator('[data-testid="admin-users"] tbody tr', { hasText: 'ecoles@demo.facteur.local' });
+    expect((await row.locator('td').allTextContents()).slice(1)).toEqual(['Emma Écoles', 'Agent de service', 'Écoles', 'Actif']);
+    await expectAccessible(admin);
+    await admin.screenshot({ path: path.join(shots, 'admin.png'), fullPage: true });
+
+    // The same e-mail again: the API's message sits next to the e-mail field.
+    await admin.getByLabel('Adresse e-mail').fill('ecoles@demo.facteur.local');
+    await admin.getByRole('button', { name: "Créer l'utilisateur" }).click();
+    await admin.locator('#nu-email-error', { hasText: 'Un compte existe déjà pour ecoles@demo.facteur.local.' }).waitFor();
+
+    const ecoles = await newPage();
+    await login(ecoles, { email: 'ecoles@demo.facteur.local', password });
+    expect(await listedNumbers(ecoles)).toEqual(['2026/1107']);
+    expect(await ecoles.getByRole('link', { name: 'Administration' }).count()).toBe(0);
   });
 });

@@ -126,5 +126,18 @@ export const api = {
   upload: (form: FormData) => apiFetch<{ invoiceId: string }>('/api/invoices', { form }),
 };
 
+export type AdminUser = { id: string; email: string; display_name: string | null; role: string; active: boolean; serviceIds: string[] };
+export type AdminService = { id: string; code: string; name: string; is_default: boolean };
+export type JournalVerification = { tenantId: string; entries: number; ok: boolean; firstBreak: { seq: number; reason: string } | null };
+
+export const adminApi = {
+  services: () => apiFetch<{ items: AdminService[] }>('/api/admin/services'),
+  addService: (body: { code: string; name: string }) => apiFetch<unknown>('/api/admin/services', { json: body }),
+  users: () => apiFetch<{ items: AdminUser[] }>('/api/admin/users'),
+  createUser: (body: { email: string; displayName?: string; role: string; services: string[] }) =>
+    apiFetch<{ userId: string; email: string; oneTimePassword: string | null }>('/api/admin/users', { json: body }),
+  verifyJournal: () => apiFetch<JournalVerification>('/api/journal/verify'),
+};
+
 export const documentUrl = (invoiceId: string, documentId: string) =>
   `/api/invoices/${encodeURIComponent(invoiceId)}/documents/${encodeURIComponent(documentId)}`;

@@ -8,6 +8,7 @@ import { InvoiceListPage } from './pages/invoice-list-page';
 import { InvoicePage } from './pages/invoice-page';
 import { UploadPage } from './pages/upload-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { AdminPage } from './pages/admin-page';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -108,6 +109,7 @@ function Shell() {
 function Routes({ path }: { path: string }) {
   if (path === '/' || path === '/factures' || path === '/connexion') return <InvoiceListPage />;
   if (path === '/deposer') return <UploadPage />;
+  if (path === '/administration') return <AdminPage />;
   const inv = matchPath('/factures/:id', path);
   if (inv) return <InvoicePage key={inv.id} id={inv.id} />;
   return <NotFoundPage />;
@@ -138,6 +140,13 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
               <li>
                 <Link href="/deposer" aria-current={current('/deposer')}>
                   {t('nav.upload')}
+                </Link>
+              </li>
+            )}
+            {session.user.role === 'tenant_admin' && (
+              <li>
+                <Link href="/administration" aria-current={current('/administration')}>
+                  {t('nav.admin')}
                 </Link>
               </li>
             )}

@@ -189,8 +189,17 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
   let line = 1;
   let lineScan = 0;
   const lineAt = (p: number): number => {
-    // incremental: positions only move forward while parsing
-    for (; lineScan < p && lineScan < len; lineScan++) if (text.charCodeAt(lineScan) === 0x0a) line++;
+    // incremental: positions only move forward while parsing (errors may look back: recount)
+    if (p < lineScan) {
+      line = 1;
+      lineScan = 0;
+    }
+    for (;;) {
+      const nl = text.indexOf('\n', lineScan);
+      if (nl < 0 || nl >= p) break;
+      line++;
+      lineScan = nl + 1;
+    }
     return line;
   };
   const fail = (reason: XmlUnreadableReason, detail: string, p = pos): never => {
@@ -231,6 +240,9 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
   };
 
   const stack: XmlElement[] = [];
+  const qnames: string[] = [];
+  const attrNames: string[] = [];
+  const attrValues: string[] = [];
   const scopeStack: Array<NsScope | undefined> = [];
   let root: XmlElement | undefined;
 
@@ -283,11 +295,14 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     } else if (next === 0x2f /* / */) {
       const end = text.indexOf('>', pos + 2);
       if (end < 0) fail('malformed', 'balise fermante non terminée');
-      const qname = text.slice(pos + 2, end).trim();
+      let qEnd = end;
+      while (qEnd > pos + 2 && isSpace(text.charCodeAt(qEnd - 1))) qEnd--;
       const cur = stack.pop();
-      if (!cur) fail('malformed', `balise fermante « ${qname} » sans ouverture`);
-      const expected = cur!.prefix ? `${cur!.prefix}:${cur!.name}` : cur!.name;
-      if (qname !== expected) fail('malformed', `balise fermante « ${qname} » alors que « ${expected} » est ouverte`);
+      const expected = qnames.pop();
+      if (!cur) fail('malformed', `balise fermante « ${text.slice(pos + 2, qEnd)} » sans ouverture`);
+      if (qEnd - pos - 2 !== expected!.length || !text.startsWith(expected!, pos + 2)) {
+        fail('malformed', `balise fermante « ${text.slice(pos + 2, qEnd)} » alors que « ${expected} » est ouverte`);
+      }
       cur!.end = end + 1;
       scope = scopeStack.pop();
       pos = end + 1;
@@ -312,7 +327,9 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     }
     const qname = text.slice(nameStart, i);
     if (!qname || qname.includes('<')) fail('malformed', 'nom d\'élément invalide', tagStart);
-    const raw: Array<[string, string]> = [];
+    // attributes go to reused scratch arrays: most elements have none, none allocate tuples
+    let nAttrs = 0;
+    let hasXmlns = false;
     let selfClosing = false;
     for (;;) {
       while (i < len && isSpace(text.charCodeAt(i))) i++;
@@ -342,18 +359,27 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       if (vend < 0) fail('malformed', `valeur d'attribut non terminée dans « ${qname} »`, tagStart);
       const rawValue = text.slice(i + 1, vend);
       if (rawValue.includes('<')) fail('malformed', `caractère « < » dans un attribut de « ${qname} »`, tagStart);
-      for (const [existing] of raw) if (existing === aname) fail('malformed', `attribut « ${aname} » répété`, tagStart);
-      raw.push([aname, decodeEntities(rawValue, tagStart).replace(/[\t\n\r]/g, ' ')]);
+      for (let k = 0; k < nAttrs; k++) if (attrNames[k] === aname) fail('malformed', `attribut « ${aname} » répété`, tagStart);
+      let value = decodeEntities(rawValue, tagStart);
+      if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
+      if (aname.charCodeAt(0) === 0x78 /* x */ && (aname === 'xmlns' || aname.startsWith('xmlns:'))) hasXmlns = true;
+      attrNames[nAttrs] = aname;
+      attrValues[nAttrs] = value;
+      nAttrs++;
       i = vend + 1;
     }
     if (stack.length === 0 && root) fail('malformed', 'plusieurs éléments racine', tagStart);
     if (stack.length >= maxDepth) fail('too_deep', `profondeur d'imbrication supérieure à ${maxDepth}`, tagStart);
     scopeStack.push(scope);
-    for (const [aname, value] of raw) {
-      if (aname === 'xmlns') scope = { prefix: '', uri: value, prev: scope };
-      else if (aname.startsWith('xmlns:')) {
-        if (!value) fail('malformed', `déclaration vide du préfixe « ${aname.slice(6)} »`, tagStart);
-        scope = { prefix: aname.slice(6), uri: value, prev: scope };
+    if (hasXmlns) {
+      for (let k = 0; k < nAttrs; k++) {
+        const aname = attrNames[k];
+        const value = attrValues[k];
+        if (aname === 'xmlns') scope = { prefix: '', uri: value, prev: scope };
+        else if (aname.startsWith('xmlns:')) {
+          if (!value) fail('malformed', `déclaration vide du préfixe « ${aname.slice(6)} »`, tagStart);
+          scope = { prefix: aname.slice(6), uri: value, prev: scope };
+        }
       }
     }
     const colon = qname.indexOf(':');
@@ -370,8 +396,10 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       start: tagStart,
       end: i,
     };
-    for (const [aname, value] of raw) {
-      if (aname === 'xmlns' || aname.startsWith('xmlns:')) continue;
+    for (let k = 0; k < nAttrs; k++) {
+      const aname = attrNames[k];
+      const value = attrValues[k];
+      if (hasXmlns && (aname === 'xmlns' || aname.startsWith('xmlns:'))) continue;
       const ac = aname.indexOf(':');
       const ap = ac < 0 ? '' : aname.slice(0, ac);
       el.attrs.push({ ns: ap ? resolve(ap, tagStart) : '', name: ac < 0 ? aname : aname.slice(ac + 1), prefix: ap, value });
@@ -379,7 +407,10 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     if (el.parent) el.parent.children.push(el);
     else root = el;
     if (selfClosing) scope = scopeStack.pop();
-    else stack.push(el);
+    else {
+      stack.push(el);
+      qnames.push(qname);
+    }
     return i;
   }
 }

@@ -104,6 +104,15 @@ describe('Factur-X profile rules on crafted documents', () => {
     const format = written('EN 16931').replace('format="102">20260315', 'format="203">20260315');
     expect(fatal(validateFacturX(fromText(format)))).toEqual(['FX-CL-dateFormat']);
   });
+  it('EXTENDED-CTC-FR documents are bounded by the D22B structure, not the Factur-X EXTENDED one', () => {
+    const ctc = written('EXTENDED').replace(
+      'urn:cen.eu:en16931:2017#conformant#urn:factur-x.eu:1p0:extended<',
+      'urn:cen.eu:en16931:2017#conformant#urn.cpro.gouv.fr:1p0:extended-ctc-fr<',
+    );
+    expect(fatal(validateFacturX(fromText(ctc)))).toEqual([]);
+    const unknown = ctc.replace('<ram:BuyerReference>', '<ram:NotAnElement>x</ram:NotAnElement><ram:BuyerReference>');
+    expect(fatal(validateFacturX(fromText(unknown)))).toEqual(['FX-STRUCTURE-UNKNOWN']);
+  });
   it('an unknown guideline id stops the check; UBL is not Factur-X', () => {
     const xml = written('EN 16931').replace('urn:cen.eu:en16931:2017<', 'urn:example:profile<');
     expect(fatal(validateFacturX(fromText(xml)))).toEqual(['FX-GUIDELINE']);

@@ -124,7 +124,8 @@ export function validateFacturX(parsed: ParsedInvoice): Finding[] {
       location: locationOf(guidelineEl ?? root),
     });
   }
-  checkStructure(root, profile, findings);
+  // EXTENDED-CTC-FR documents use the French D22B extensions: their structure is bounded by the D22B XSD.
+  checkStructure(root, guideline === CTC_FR_GUIDELINE ? 'D22B' : profile, findings);
   checkCodes(root, profile, findings);
   return findings;
 }

@@ -57,6 +57,6 @@ export function checkStructure(root: XmlElement, profile: CiiSchemaKey, findings
     visit(c, cs.type);
   }
   for (const cs of rootSpec.values()) {
-    if (!seen.has(cs.name)) report('FX-STRUCTURE-MISSING', root, `${cs.name} est absent.`, `${cs.name} is missing.`);
+    if (cs.min > 0 && !seen.has(cs.name)) report('FX-STRUCTURE-MISSING', root, `${cs.name} est absent.`, `${cs.name} is missing.`);
   }
 }

@@ -22,3 +22,4 @@ export { createHttpTsaClient, type HttpTsaOptions } from './tsa/drivers/http.js'
 export { startTestTsa, type TestTsa, type TestTsaMode } from './tsa/test-tsa-server.js';
 export { createSealingPool, type SealingPool } from './sealing.pool.js';
 export { runSealCommand, runVerifyCommand, type CliIo } from './sealing.cli.js';
+export { startOpensslTsa } from './tsa/openssl-tsa-server.js';

@@ -68,13 +68,15 @@ beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
   await ensureWebBuilt();
   expect(fs.existsSync(path.resolve(process.cwd(), 'web/dist/index.html'))).toBe(true);
-  app = await startApp();
+  [app, browser] = await Promise.all([
+    startApp(),
+    chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR'],
+    }),
+  ]);
   expect(app.logins.get('finance_agent')?.email).toBe('finances@demo.facteur.local');
   expect(app.logins.get('service_agent')?.email).toBe('voirie@demo.facteur.local');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=fr-FR'],
-  });
 });
 
 afterAll(async () => {
@@ -148,9 +150,12 @@ describe('web app shell', () => {
     await finance.goto('/factures?limit=2');
     await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
     const more = finance.getByRole('button', { name: 'Charger plus' });
-    await more.click();
+    await more.focus();
+    await finance.keyboard.press('Enter');
     await finance.waitForFunction(() => document.querySelectorAll('tbody tr').length === 4);
     expect(await listedNumbers(finance)).toEqual(['FACT-8841', 'F26-00981', '2026/1107', 'FA-2026-0412']);
+    // Keyboard focus moves on to the first newly loaded row.
+    expect(await finance.evaluate(() => (document.activeElement as HTMLElement).querySelector('td')?.textContent)).toBe('2026/1107');
     await more.waitFor({ state: 'detached' });
     expect(await finance.locator('.list-foot').textContent()).toBe('4 facture(s) affichée(s)');
     await finance.goto('/factures');

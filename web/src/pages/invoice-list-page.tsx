@@ -34,6 +34,9 @@ export function InvoiceListPage() {
   const [error, setError] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>(null);
   const abort = useRef<AbortController | null>(null);
+  // After "Charger plus", keyboard focus continues on the first new row (the button may disappear).
+  const focusRow = useRef<number | null>(null);
+  const tbodyRef = useRef<HTMLTableSectionElement>(null);
 
   const load = async (cursor?: string) => {
     abort.current?.abort();
@@ -43,7 +46,10 @@ export function InvoiceListPage() {
     setError(null);
     try {
       const r = await api.listInvoices(toApiParams(filters, cursor), ctrl.signal);
-      setItems((prev) => (cursor ? [...prev, ...r.items] : r.items));
+      setItems((prev) => {
+        if (cursor && r.items.length) focusRow.current = prev.length;
+        return cursor ? [...prev, ...r.items] : r.items;
+      });
       setNextCursor(r.nextCursor);
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
@@ -58,6 +64,13 @@ export function InvoiceListPage() {
     return () => abort.current?.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filters]);
+
+  useEffect(() => {
+    if (focusRow.current === null) return;
+    const row = tbodyRef.current?.rows[focusRow.current];
+    focusRow.current = null;
+    row?.focus();
+  }, [items]);
 
   const sorted = useMemo(() => {
     if (!sort) return items;
@@ -156,7 +169,7 @@ export function InvoiceListPage() {
               ))}
             </tr>
           </thead>
-          <tbody>
+          <tbody ref={tbodyRef}>
             {sorted.map((i) => (
               <tr
                 key={i.id}

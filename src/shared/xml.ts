@@ -174,6 +174,9 @@ type NsScope = { prefix: string; uri: string; prev: NsScope | undefined };
 
 const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/** Shared by every element without attributes (most of them): saves one array per element. */
+const NO_ATTRS: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -388,7 +391,7 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       ns: resolve(prefix, tagStart),
       name: colon < 0 ? qname : qname.slice(colon + 1),
       prefix,
-      attrs: [],
+      attrs: nAttrs > 0 ? [] : NO_ATTRS,
       children: [],
       text: '',
       parent: stack[stack.length - 1],

@@ -130,9 +130,11 @@ export const CUSTOM_TESTS: Record<string, Test> = {
     let named = 0;
     let paymentNamed = 0;
     for (const x of allElements(root)) {
-      if (attr(x, 'name') !== undefined) {
+      for (const a of x.attrs) {
+        if (a.name !== 'name' || a.ns !== '') continue;
         named++;
         if (x.ns === NS.cbc && x.name === 'PaymentMeansCode') paymentNamed++;
+        break;
       }
     }
     return named - paymentNamed <= 0;

@@ -39,6 +39,8 @@ Commandes :
   facteur seal <in.pdf> --out <out.pdf> [--profile …] [--level B-T]
   facteur verify <pdf> [--json] [--trust <ca.pem>]…
   facteur chorus configure|status|sync --tenant <slug> …
+  facteur selfbill suppliers import|activity import|run|print-batch --tenant <slug> …
+  facteur search --tenant <slug> --q … [--json]
 `;
 
 async function withServices<T>(fn: (s: AppServices) => Promise<T>, overrides: Partial<ConfigInput> = {}): Promise<T> {
@@ -199,11 +201,15 @@ async function delegate(cmd: string, args: string[]): Promise<number | null> {
     seal: ['./modules/sealing/sealing.cli.js', 'runSealCommand'],
     verify: ['./modules/sealing/sealing.cli.js', 'runVerifyCommand'],
     chorus: ['./modules/chorus/chorus.cli.js', 'runChorusCommand'],
+    selfbill: ['./modules/selfbilling/selfbilling.cli.js', 'runSelfbillCommand'],
+    workflow: ['./modules/workflow/workflow.cli.js', 'runWorkflowCommand'],
+    search: ['./modules/search/search.cli.js', 'runSearchCommand'],
   };
   const entry = table[cmd];
   if (!entry) return null;
-  const mod = (await import(entry[0])) as Record<string, (argv: string[], io: Io) => Promise<number>>;
-  return mod[entry[1]](args, io);
+  const mod = (await import(entry[0])) as Record<string, (argv: string[], io: Io & { env: NodeJS.ProcessEnv }) => Promise<number>>;
+  // The entry point hands modules the environment; they never read process.env themselves.
+  return mod[entry[1]](args, { ...io, env: process.env });
 }
 
 main(process.argv.slice(2)).then(

@@ -39,6 +39,12 @@ export function isValidIban(raw: string): boolean {
   return rem === 1;
 }
 
+/** The French intra-community VAT number of a SIREN: FR + key + SIREN, key = (12 + 3 × (SIREN mod 97)) mod 97. */
+export function frenchVatId(siren: string): string {
+  const key = (12 + 3 * (Number(siren) % 97)) % 97;
+  return `FR${String(key).padStart(2, '0')}${siren}`;
+}
+
 export type VatStatus = 'liable' | 'franchise';
 
 export type SupplierForInvoice = {
@@ -146,6 +152,8 @@ export function buildSelfInvoice({
     ...(franchise ? [{ subjectCode: 'AAI', text: FRANCHISE_MENTION }] : []),
     ...(issuer.mentions ?? []).map((text) => ({ subjectCode: 'AAI', text })),
     { subjectCode: 'PMT', text: 'Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.' },
+    { subjectCode: 'PMD', text: 'Pénalités de retard : taux de la BCE majoré de 10 points.' },
+    { subjectCode: 'AAB', text: 'Pas d’escompte pour paiement anticipé.' },
     { subjectCode: 'BAR', text: 'B2B' },
   ];
   return {
@@ -163,7 +171,7 @@ export function buildSelfInvoice({
       name: supplier.name,
       legalRegistrationId: { value: supplier.siren, schemeId: '0002' },
       identifiers: supplier.siret ? [{ value: supplier.siret, schemeId: '0009' }] : undefined,
-      vatId: franchise ? undefined : supplier.vatId ?? undefined,
+      vatId: supplier.vatId ?? frenchVatId(supplier.siren),
       electronicAddress: { value: supplier.siren, schemeId: '0225' },
       address: { ...supplier.address, countryCode: supplier.address.countryCode ?? 'FR' },
     },

@@ -6,15 +6,17 @@ import { sealPdf } from '../sealing/sealing.usecases.js';
 import type { Signer } from '../sealing/signers/signer.js';
 import type { TsaClient } from '../sealing/tsa/tsa.js';
 
-export type Produced = { pdf: Uint8Array; xml: Uint8Array; event: SealEvent };
+export type Produced = { pdf: Uint8Array; xml: Uint8Array; event: SealEvent; renderMs: number; sealMs: number };
 
 /** One self-invoice: CII (EN 16931 profile) → Factur-X PDF/A-3 → PAdES seal by incremental update. */
 export async function produceSelfInvoice(
   model: EInvoice,
   { signer, profile, tsa, level, now }: { signer: Signer; profile: SealProfile; tsa?: TsaClient; level?: SealLevel; now?: Date },
 ): Promise<Produced> {
+  const t0 = performance.now();
   const xml = writeCii(model, { profile: 'EN 16931' });
   const facturx = await writeFacturX({ model, xml, profile: 'EN 16931', now });
+  const t1 = performance.now();
   const { pdf, event } = await sealPdf({ pdf: facturx, profile, signer, tsa, level, now });
-  return { pdf, xml, event };
+  return { pdf, xml, event, renderMs: t1 - t0, sealMs: performance.now() - t1 };
 }

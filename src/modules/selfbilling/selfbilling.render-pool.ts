@@ -22,7 +22,9 @@ export async function createRenderPool({ size, signer, profile, level }: { size:
   const pending = new Map<number, { resolve: (p: Produced) => void; reject: (e: unknown) => void }>();
   let next = 1;
   const slots = Array.from({ length: size }, () => {
-    const worker = new Worker(url, { workerData: { signer, profile, level }, execArgv: url.pathname.endsWith('.ts') ? ['--import', 'tsx'] : [] });
+    // From sources, a small .mjs entry registers the TypeScript loader in the thread first.
+    const isTs = url.pathname.endsWith('.ts');
+    const worker = new Worker(isTs ? new URL('../../shared/ts-worker.mjs', import.meta.url) : url, { workerData: { signer, profile, level, __entry: url.href } });
     const slot = { worker, busy: 0 };
     worker.on('message', (m: { id: number; error?: { code: string; message: string; status: number } } & Partial<Produced>) => {
       const p = pending.get(m.id);
@@ -30,7 +32,7 @@ export async function createRenderPool({ size, signer, profile, level }: { size:
       pending.delete(m.id);
       slot.busy--;
       if (m.error) p.reject(new AppError({ code: m.error.code, status: m.error.status, message: m.error.message }));
-      else p.resolve({ pdf: new Uint8Array(m.pdf!), xml: new Uint8Array(m.xml!), event: m.event! });
+      else p.resolve({ pdf: new Uint8Array(m.pdf!), xml: new Uint8Array(m.xml!), event: m.event!, renderMs: m.renderMs ?? 0, sealMs: m.sealMs ?? 0 });
     });
     worker.on('error', (err) => {
       for (const [id, p] of pending) {

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../db/db.js';
 import { systemClock } from '../../shared/clock.js';
 import { createMemoryBlobStore } from '../documents/drivers/memory.js';
-import { createTenant } from '../tenants/tenants.usecases.js';
 import { createChorusClient } from './chorus.client.js';
 import { chorusDb } from './chorus.repository.js';
 import { syncTenant } from './chorus.sync.js';
@@ -34,11 +33,7 @@ describe('Chorus sync crash safety', () => {
     const total = 250;
     const sandbox = await startChorusSandbox({ port: 0 });
     sandbox.seedInvoices(total);
-    let h = await openDatabase({ dataDir });
-    const { tenantId } = await createTenant(h.db, { slug: 'crash', name: 'Commune', services: [{ code: 'GENERAL', name: 'Généraux' }] }, { kind: 'system', component: 'test' });
-    await h.close();
-
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, sandbox.oauthUrl, sandbox.apiUrl, tenantId], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, sandbox.oauthUrl, sandbox.apiUrl, 'crash'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -57,7 +52,8 @@ describe('Chorus sync crash safety', () => {
     expect(out).not.toContain('done');
     expect(killedAt).toBeLessThan(total);
 
-    h = await openDatabase({ dataDir });
+    const tenantId = /tenant (\S+)\n/.exec(out)![1];
+    const h = await openDatabase({ dataDir });
     try {
       const afterCrash = await counts(h.db, tenantId);
       expect(afterCrash.invoices).toBeGreaterThanOrEqual(killedAt);

@@ -128,7 +128,7 @@ describe('Chorus sync into the register', () => {
   it('survives tokens expiring and revoked mid-sync and a 5xx/429 storm without losing or duplicating', async () => {
     const { tenantId } = await setupTenant();
     await startSandbox({ faultSeed: 3, tokenLifetimeSeconds: 1 });
-    const ids = sandbox.seedInvoices(150);
+    const ids = sandbox.seedInvoices(100);
     for (const id of ids.slice(0, 30)) sandbox.state.processReceived(sandbox.state.invoices.get(id)!, 'SERVICE_FAIT', '', '', 'X');
     sandbox.state.setFault('*', { errorRate: 0.15, rateLimitRate: 0.1, retryAfterSeconds: 0, latencyMs: 3 });
     // Forced expiry between two pages: the next calls meet a 401, refresh once and replay.
@@ -142,12 +142,12 @@ describe('Chorus sync into the register', () => {
       },
     };
     const r = await syncTenant({ db: h.db, port, blobs, tenantId, clock: systemClock, structures, pageSize: 40 });
-    expect(r).toMatchObject({ created: 150, statusChanges: 30, failed: 0 });
+    expect(r).toMatchObject({ created: 100, statusChanges: 30, failed: 0 });
     expect(client.stats().retries).toBeGreaterThan(0);
     expect(client.stats().unauthorizedRefreshes).toBeGreaterThan(0);
     expect(client.stats().tokenFetches).toBeGreaterThan(1);
     const n = await h.db.selectFrom('invoices').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
-    expect(Number(n.n)).toBe(150);
+    expect(Number(n.n)).toBe(100);
     const done = await h.db.selectFrom('invoices').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'service_done').execute();
     expect(done).toHaveLength(30);
   });

@@ -150,9 +150,10 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
     }
   };
 
-  for (const structure of structures) {
+  // Works invoices (FACTURE_TRAVAUX) come through the same search with their own request type.
+  for (const structure of structures) for (const typeDemandePaiement of ['FACTURE', 'FACTURE_TRAVAUX'] as const) {
     for (let page = 1; ; page++) {
-      const result = await port.searchReceivedInvoices({ idDestinataire: structure.idStructureCPP, from, to, page, pageSize: args.pageSize ?? 1000 });
+      const result = await port.searchReceivedInvoices({ idDestinataire: structure.idStructureCPP, typeDemandePaiement, from, to, page, pageSize: args.pageSize ?? 1000 });
       counts.pages++;
       const filter = structure.serviceFilter?.length ? new Set(structure.serviceFilter) : null;
       const items = filter ? result.invoices.filter((i) => i.codeServiceExecutant && filter.has(i.codeServiceExecutant)) : result.invoices;

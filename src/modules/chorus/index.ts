@@ -1,4 +1,4 @@
-/** Public API of the Chorus Pro connector. */
+/** Public API of the Chorus Pro connector (the CLI, `chorus.cli.ts`, is loaded by the entry point only). */
 export type { ChorusPort } from './chorus.port.js';
 export type * from './chorus.models.js';
 export { encryptSecret, decryptSecret, truncateMotif } from './chorus.models.js';
@@ -9,6 +9,5 @@ export { syncTenant, type SyncCounts, type SyncTenantArgs } from './chorus.sync.
 export { createChorusPushHandler, chorusPushKind } from './chorus.push.js';
 export { saveConnectorSettings, loadConnectorSettings, getConnectorStatus, createTenantPortResolver } from './chorus.connectors.js';
 export { startDemoChorus } from './chorus.demo.js';
-export { runChorusCommand } from './chorus.cli.js';
 export { readPivot } from './chorus.pivot.js';
 export { chorusPaths } from './chorus.mapping.js';

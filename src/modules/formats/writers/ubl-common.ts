@@ -38,15 +38,26 @@ export function partyTaxScheme(companyId: string | undefined, vat: boolean): Xml
   return node('cac:PartyTaxScheme', [leaf('cbc:CompanyID', companyId), node('cac:TaxScheme', [leaf('cbc:ID', vat ? 'VAT' : 'TAX')])]);
 }
 
+const orders = new Map<string, Map<string, number> | null>();
+function orderOf(key: string): Map<string, number> | null {
+  let o = orders.get(key);
+  if (o === undefined) {
+    const list = ublOrderTable[key]?.split(' ');
+    o = list ? new Map(list.map((name, i) => [name, i])) : null;
+    orders.set(key, o);
+  }
+  return o;
+}
+
 /** Puts the children of every aggregate in UBL 2.1 XSD sequence order (stable for repeats). */
 export function orderUbl(e: XmlElement, key = e.name): XmlElement {
-  const order = ublOrderTable[key]?.split(' ');
+  const order = orderOf(key);
   const children = e.children.map((c) => orderUbl(c));
   if (!order) return { ...e, children };
   const rank = (c: XmlElement) => {
-    const i = order.indexOf(c.name);
+    const i = order.get(c.name);
     // Unknown children would make the document invalid: a writer bug, surfaced loudly.
-    if (i < 0) throw new Error(`UBL writer: ${c.name} is not a child of ${key}`);
+    if (i === undefined) throw new Error(`UBL writer: ${c.name} is not a child of ${key}`);
     return i;
   };
   const indexed = children.map((c, seq) => ({ c, r: rank(c), seq }));

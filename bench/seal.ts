@@ -3,6 +3,7 @@
  * Single thread, then the worker pool on 2 cores, for B-B (RSA-2048, ECDSA P-256) and B-T with
  * the local test TSA. Target: ≥ 300 docs/s for B-B RSA on 2 cores.
  */
+import { cpus, loadavg } from 'node:os';
 import { sealPdf } from '../src/modules/sealing/sealing.usecases.js';
 import { createSealingPool } from '../src/modules/sealing/sealing.pool.js';
 import type { SealLevel, SealProfile } from '../src/modules/sealing/sealing.models.js';
@@ -89,5 +90,6 @@ export async function main(args: string[]): Promise<void> {
   sampleRss();
   const maxRss = Math.max(peakRss, process.resourceUsage().maxRSS * 1024);
   const kv = Object.entries(results).map(([k, v]) => `${k}=${v.toFixed(0)}`).join(' ');
-  process.stdout.write(`BENCH seal docs=${n} ${kv} target_bb_rsa_pool_per_s=300 peak_rss_mb=${Math.round(maxRss / 1024 / 1024)}\n`);
+  // The load average says how much the 2 cores were shared with other processes during the run.
+  process.stdout.write(`BENCH seal docs=${n} ${kv} target_bb_rsa_pool_per_s=300 peak_rss_mb=${Math.round(maxRss / 1024 / 1024)} cpus=${cpus().length} loadavg_1m=${loadavg()[0].toFixed(1)}\n`);
 }

@@ -19,6 +19,9 @@ export type FoundSignature = {
 };
 
 const latin1 = new TextDecoder('latin1');
+/** Hostile-input bounds: no real signature needs more. */
+const MAX_SIGNATURES = 100;
+const MAX_CONTENTS_BYTES = 2 * 1024 * 1024;
 
 function text(v: unknown): string | undefined {
   if (v instanceof PDFString || v instanceof PDFHexString) return v.decodeText();
@@ -30,6 +33,7 @@ function contentsFromGap(bytes: Uint8Array, br: number[]): { padded: Uint8Array;
   const start = br[1];
   const end = br[2];
   if (!(start >= 0 && end > start && end <= bytes.length)) return undefined;
+  if (end - start > MAX_CONTENTS_BYTES * 2 + 2) return undefined;
   const s = latin1.decode(bytes.subarray(start, end)).trim();
   if (!s.startsWith('<') || !s.endsWith('>')) return undefined;
   const hex = s.slice(1, -1).replace(/\s+/g, '');
@@ -53,6 +57,7 @@ export function findSignatures(context: PDFContext, bytes: Uint8Array): FoundSig
     }
     const brObj = obj.get(PDFName.of('ByteRange'));
     if (!obj.get(PDFName.of('Contents')) || !brObj) continue;
+    if (out.length >= MAX_SIGNATURES) break;
     const brArr = context.lookupMaybe(brObj, PDFArray);
     const byteRange = brArr?.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : NaN));
     const type = obj.get(PDFName.of('Type')) === PDFName.of('DocTimeStamp') ? 'DocTimeStamp' : 'Sig';

@@ -87,6 +87,19 @@ describe('verifyPdf', () => {
     expect(r.signatures[0].problems).toContain('certificate chain not trusted');
   });
 
+  it('hostile /Contents (bogus lengths, deep nesting, garbage) is reported, never crashes', async () => {
+    const { byteRange } = extractLastSignature(bb);
+    const capacity = byteRange[2] - byteRange[1] - 2;
+    const payloads = ['3084FFFFFFFF', '30' + '80'.repeat(10), '3003020101', 'A0'.repeat(5000), ''.padEnd(64, 'ZZ')];
+    for (const p of payloads) {
+      const t = Buffer.from(bb);
+      t.write(p.padEnd(capacity, '0').slice(0, capacity), byteRange[1] + 1, 'latin1');
+      const r = await verifyPdf(new Uint8Array(t), { trustAnchors: [fx.pki.root.cert] });
+      expect(r.valid).toBe(false);
+      expect(r.signatures[0].valid).toBe(false);
+    }
+  });
+
   it('a seal verified at a time after the certificate expired is still valid with a timestamp proving the signing time', async () => {
     const later = new Date(Date.now() + 20 * 365 * 86_400_000);
     const r = await verifyPdf(bt, { trustAnchors: [fx.pki.root.cert], now: later });

@@ -41,7 +41,7 @@ describe('round trip read → write → read', () => {
     it(`${rel}: same syntax, exact model`, () => {
       const again = parsed.format === 'cii' ? readXmlInvoice(toCii(model)) : readXmlInvoice(writeUbl(model));
       expect(again.format).toBe(parsed.format);
-      expect(again.model).toEqual(model);
+      expect(again.model).toStrictEqual(model);
     });
     it(`${rel}: cross syntax, same model on the shared subset`, () => {
       const other = parsed.format === 'cii' ? readXmlInvoice(writeUbl(model)) : readXmlInvoice(toCii(model));

@@ -119,7 +119,11 @@ describe('web app shell', () => {
     expect((await alert.textContent())?.trim()).toBe(apiMessage);
     await finance.screenshot({ path: path.join(shots, 'login-error.png') });
 
-    await login(finance, 'finance_agent');
+    // Signing in from "/" lands on the invoice list.
+    await finance.getByLabel('Mot de passe').fill(app.logins.get('finance_agent')!.password);
+    await finance.getByRole('button', { name: 'Se connecter' }).click();
+    await finance.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+    await finance.locator('tbody tr').first().waitFor();
     expect(new URL(finance.url()).pathname).toBe('/factures');
     expect((await listedNumbers(finance)).sort()).toEqual(['2026/1107', 'F26-00981', 'FA-2026-0412', 'FACT-8841'].sort());
     // French amounts and service names in the row of the Voirie invoice.

@@ -86,6 +86,11 @@ function Shell() {
     h1?.focus({ preventScroll: true });
   }, [location.path]);
 
+  const signedIn = state.kind === 'signed_in';
+  useEffect(() => {
+    if (signedIn && (location.path === '/' || location.path === '/connexion')) navigate('/factures', { replace: true });
+  }, [signedIn, location.path, navigate]);
+
   if (state.kind === 'loading') return <p className="boot" role="status">Chargement…</p>;
   if (state.kind === 'anonymous')
     return (
@@ -107,7 +112,8 @@ function Shell() {
 }
 
 function Routes({ path }: { path: string }) {
-  if (path === '/' || path === '/factures' || path === '/connexion') return <InvoiceListPage />;
+  if (path === '/factures') return <InvoiceListPage />;
+  if (path === '/' || path === '/connexion') return null;
   if (path === '/deposer') return <UploadPage />;
   if (path === '/administration') return <AdminPage />;
   const inv = matchPath('/factures/:id', path);

@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 /**
  * A deliberately tiny history router: four screens do not justify a routing library.
@@ -20,12 +20,12 @@ export function RouterProvider({ children }: { children: React.ReactNode }) {
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
-  const navigate = (to: string, opts: { replace?: boolean } = {}) => {
+  const navigate = useCallback((to: string, opts: { replace?: boolean } = {}) => {
     if (opts.replace) window.history.replaceState(null, '', to);
     else window.history.pushState(null, '', to);
     setLocation(read());
     window.scrollTo(0, 0);
-  };
+  }, []);
   return <RouterContext.Provider value={{ location, navigate }}>{children}</RouterContext.Provider>;
 }
 

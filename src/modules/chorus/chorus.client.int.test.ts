@@ -142,3 +142,32 @@ describe('Chorus client over HTTP: failures and retries', () => {
     });
   });
 });
+
+describe('Chorus client over HTTP: hostile responses', () => {
+  it('caps the size of a response body and rejects non-JSON success bodies', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url === '/token') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+      } else if (req.url === chorusPaths.ping) {
+        res.writeHead(200, { 'content-type': 'application/json' }); // chunked, no length announced
+        for (let i = 0; i < 64; i++) res.write('x'.repeat(1024));
+        res.end();
+      } else {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    try {
+      const c = createChorusClient({ oauthUrl: base + '/token', apiUrl: base, clientId: 'a', clientSecret: 'b', login: 'l', password: 'p', maxResponseBytes: 10_000 });
+      await expect(c.testConnection()).rejects.toMatchObject({ code: 'chorus.unexpected_response', details: { reason: 'response too large' } });
+      await expect(c.getStatusHistory(1)).rejects.toMatchObject({ code: 'chorus.unexpected_response', details: { reason: 'body is not JSON' } });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

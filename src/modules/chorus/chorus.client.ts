@@ -131,13 +131,28 @@ export function createChorusClient(opts: ChorusClientOptions): ChorusClient {
   }
 
   // --- one HTTP exchange ----------------------------------------------------------------
+  /** Reads the body with a hard cap, whether or not the server announced a length. */
   async function readText(res: Response, path: string): Promise<string> {
     const len = Number(res.headers.get('content-length') ?? '0');
-    if (len > maxResponseBytes) {
+    if (len > maxResponseBytes || !res.body) {
       await res.body?.cancel();
-      throw chorusErrors.unexpectedResponse(path, 'response too large');
+      if (len > maxResponseBytes) throw chorusErrors.unexpectedResponse(path, 'response too large');
+      return '';
     }
-    return res.text();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxResponseBytes) {
+        await reader.cancel();
+        throw chorusErrors.unexpectedResponse(path, 'response too large');
+      }
+      chunks.push(value);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
 
   function networkError(e: unknown): AppError {

@@ -22,7 +22,7 @@ type EmbeddedFontInternals = {
   encode: (text: string) => unknown;
 };
 type RefInternals = { data: Record<string, unknown>; compress: boolean; buffer: unknown[] };
-type BaseState = { source: object; glyphs: number[]; mapping: Record<number, number>; widths: number[]; unicode: number[][] };
+type BaseState = { source: object; glyphs: number[]; mapping: Array<number | undefined>; widths: number[]; unicode: number[][] };
 
 const LAYOUT_CACHE_MAX = 50_000;
 const SUBSET_CACHE_MAX = 64;
@@ -101,7 +101,8 @@ function includeBase(font: EmbeddedFontInternals, entry: FontCaches): void {
   const b = entry.base;
   if (b && b.source === font.font && font.subset.glyphs.length <= 1) {
     font.subset.glyphs = b.glyphs.slice();
-    font.subset.mapping = { ...b.mapping };
+    // fontkit only indexes `mapping[gid]`: a dense array copies much faster than an object
+    font.subset.mapping = b.mapping.slice() as unknown as Record<number, number>;
     font.widths = b.widths.slice();
     font.unicode = b.unicode.slice();
     return;
@@ -110,8 +111,15 @@ function includeBase(font: EmbeddedFontInternals, entry: FontCaches): void {
   entry.base = {
     source: font.font,
     glyphs: font.subset.glyphs.slice(),
-    mapping: { ...font.subset.mapping },
+    mapping: toDenseArray(font.subset.mapping),
     widths: font.widths.slice(),
     unicode: font.unicode.slice(),
   };
+}
+
+function toDenseArray(mapping: Record<number, number>): Array<number | undefined> {
+  const keys = Object.keys(mapping).map(Number);
+  const out = new Array<number | undefined>(Math.max(0, ...keys) + 1).fill(undefined);
+  for (const k of keys) out[k] = mapping[k];
+  return out;
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
 import PDFDocument from 'pdfkit';
 import type { EInvoice } from '../formats/formats.models.js';
-import { invoiceFonts } from './pdf.assets.js';
+import { invoiceFonts, srgbIccProfile } from './pdf.assets.js';
 import { installFontCaches } from './pdf.font-cache.js';
 import { drawInvoice } from './pdf.layout.js';
 import { documentTitle } from './pdf.format.js';
@@ -38,15 +39,19 @@ export async function renderInvoiceDocument(model: EInvoice, opts: RenderOptions
     size: 'A4',
     margins: { top: 40, bottom: 20, left: 40, right: 40 },
     pdfVersion: '1.7',
-    subset: 'PDF/A-3b',
+    // PDF/A-3b identification and OutputIntent are written by addPdfA3b() (not pdfkit's `subset`
+    // mode, which deflates the same ICC profile again for every document)
     // no default font: pdfkit would otherwise load Helvetica (not embeddable, forbidden in PDF/A)
     // and, sharing a name with it, re-open our registered font on every font switch
     font: null as unknown as string,
     bufferPages: true,
+    autoFirstPage: false,
     lang: 'fr-FR',
     displayTitle: true,
     info: { Title: title, ...(author ? { Author: author } : {}), Creator: PRODUCER, Producer: PRODUCER, CreationDate: now },
   });
+  doc.on('pageAdded', () => fastDeflateOnEnd((doc as unknown as { page: { content: StreamRefInternals } }).page.content));
+  doc.addPage();
   doc.registerFont('R', fonts.regular as unknown as string);
   doc.registerFont('B', fonts.bold as unknown as string);
   for (const key of ['B', 'R']) {
@@ -62,6 +67,7 @@ export async function renderInvoiceDocument(model: EInvoice, opts: RenderOptions
 
   drawInvoice(doc, model);
 
+  addPdfA3b(doc);
   if (opts.embed) {
     embedAssociatedXml(doc, opts.embed, now);
     doc.appendXML(facturXXmpDescriptions(opts.embed));
@@ -76,10 +82,52 @@ export function renderInvoicePdf(model: EInvoice, opts: RenderOptions = {}): Pro
 }
 
 /** The pdfkit internals this module relies on (stable across 0.1x: object refs, catalog, name tree). */
+type StreamRefInternals = { buffer: Uint8Array[]; compress: boolean; data: Record<string, unknown>; end: (chunk?: Uint8Array) => void; write: (chunk: Uint8Array) => void; finalize: () => void };
+
+/**
+ * Page content streams are deflated at level 1 instead of pdfkit's 6: content streams dominate
+ * the compression time, and level 1 costs a third for ~15 % more bytes.
+ */
+function fastDeflateOnEnd(ref: StreamRefInternals): void {
+  ref.end = (chunk?: Uint8Array) => {
+    if (chunk) ref.write(chunk);
+    if (ref.buffer.length && ref.data.Filter === undefined) {
+      ref.buffer = [new Uint8Array(deflateSync(Buffer.concat(ref.buffer), { level: 1 }))];
+      ref.compress = false;
+      ref.data.Filter = 'FlateDecode';
+    }
+    ref.finalize();
+  };
+}
+
+let iccDeflated: Uint8Array | undefined;
+
+/** pdfaid 3/B in the XMP and an sRGB OutputIntent whose ICC stream is deflated once per process. */
+function addPdfA3b(doc: PDFKit.PDFDocument): void {
+  const pk = doc as unknown as PdfkitInternals;
+  iccDeflated ??= new Uint8Array(deflateSync(srgbIccProfile()));
+  const icc = pk.ref({ N: 3, Filter: 'FlateDecode' });
+  icc.end(iccDeflated);
+  const intent = pk.ref({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFA1',
+    Info: new String('sRGB IEC61966-2.1'),
+    OutputConditionIdentifier: new String('sRGB IEC61966-2.1'),
+    DestOutputProfile: icc,
+  });
+  intent.end();
+  pk._root.data.OutputIntents = [intent];
+  doc.appendXML(`
+        <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+          <pdfaid:part>3</pdfaid:part>
+          <pdfaid:conformance>B</pdfaid:conformance>
+        </rdf:Description>`);
+}
+
 type PdfkitInternals = {
   ref: (data: Record<string, unknown>) => { end: (data?: Uint8Array) => void; data: Record<string, unknown> };
   addNamedEmbeddedFile: (name: string, ref: unknown) => void;
-  _root: { data: { AF?: unknown[] } };
+  _root: { data: { AF?: unknown[]; OutputIntents?: unknown[] } };
 };
 
 /**
@@ -90,8 +138,14 @@ function embedAssociatedXml(doc: PDFKit.PDFDocument, e: EmbeddedInvoiceXml, now:
   const pk = doc as unknown as PdfkitInternals;
   const md5 = new Uint8Array(createHash('md5').update(e.xml).digest());
   // pdfkit writes JS strings as names verbatim: the '/' of the MIME type must be pre-escaped.
-  const ef = pk.ref({ Type: 'EmbeddedFile', Subtype: 'text#2Fxml', Params: { Size: e.xml.length, CheckSum: md5, CreationDate: now, ModDate: now } });
-  ef.end(Buffer.from(e.xml.buffer, e.xml.byteOffset, e.xml.byteLength));
+  // Deflated here at level 1 (pdfkit would use level 6): a third of the time, ~15 % larger.
+  const ef = pk.ref({
+    Type: 'EmbeddedFile',
+    Subtype: 'text#2Fxml',
+    Filter: 'FlateDecode',
+    Params: { Size: e.xml.length, CheckSum: md5, CreationDate: now, ModDate: now },
+  });
+  ef.end(deflateSync(e.xml, { level: 1 }));
   const spec = pk.ref({
     Type: 'Filespec',
     F: new String(e.documentFileName),

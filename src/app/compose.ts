@@ -15,6 +15,10 @@ import { createMemoryBlobStore } from '../modules/documents/drivers/memory.js';
 import { createLoginLimiter, type LoginLimiter } from '../modules/identity/identity.usecases.js';
 import type { DocumentAnalyser } from '../modules/invoices/invoices.intake.js';
 import { analyseDocument } from '../modules/invoices/invoices.analyse.js';
+import type { SealLevel, SealProfile } from '../modules/sealing/sealing.models.js';
+import type { SignerConfig } from '../modules/sealing/signers/signer-config.js';
+
+export type SealIdentity = { signer: SignerConfig; profile: SealProfile; level: SealLevel; demo: boolean };
 
 export type AppServices = {
   config: Config;
@@ -27,6 +31,8 @@ export type AppServices = {
   blobs: BlobStore;
   secretKey: Buffer;
   loginLimiter: LoginLimiter;
+  /** The hub's electronic seal (self-billing, certificates), or null when none is configured. */
+  seal?: SealIdentity | null;
   analyseDocument?: DocumentAnalyser;
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void> | void>;
   close: () => Promise<void>;
@@ -59,12 +65,32 @@ function resolveSecretKey(config: Config): Buffer {
   return decodeKey(fs.readFileSync(file, 'utf8').trim())!;
 }
 
+/**
+ * The seal from SEAL_P12_FILE + SEAL_P12_PASSWORD_FILE. In demo mode without one, a throwaway
+ * self-signed test seal is generated so the self-billing flow can be tried; it is not qualified.
+ */
+async function resolveSeal(config: Config, logger: Logger): Promise<SealIdentity | null> {
+  const tsaUrls = (config.seal.tsaUrls ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const profile: SealProfile = { name: 'cachet', defaultLevel: config.seal.level, tsaUrls, reason: 'Cachet électronique Facteur' };
+  if (config.seal.p12File) {
+    if (!config.seal.p12PasswordFile) throw new AppError({ code: 'config.invalid', status: 500, message: 'Configuration invalide :\n- SEAL_P12_PASSWORD_FILE : obligatoire avec SEAL_P12_FILE' });
+    const password = fs.readFileSync(config.seal.p12PasswordFile, 'utf8').trim();
+    return { signer: { type: 'p12', p12: new Uint8Array(fs.readFileSync(config.seal.p12File)), password }, profile, level: config.seal.level, demo: false };
+  }
+  if (!config.demo.enabled) return null;
+  const { testSeal } = await import('../modules/selfbilling/selfbilling.test-support.js');
+  logger.warn({}, 'cachet de démonstration (certificat de test, non qualifié) : configurez SEAL_P12_FILE en production');
+  const t = testSeal();
+  return { ...t, profile: { ...t.profile, tsaUrls }, level: 'B-B', demo: true };
+}
+
 /** The composition root: builds every service once. */
 export async function composeApp(config: Config, opts: { clock?: Clock; logger?: Logger } = {}): Promise<AppServices> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const clock = opts.clock ?? systemClock;
   const blobs = createBlobStore(config);
   const secretKey = resolveSecretKey(config);
+  const seal = await resolveSeal(config, logger);
   const handle = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize, logger: logger.child('db') });
   return {
     config,
@@ -75,6 +101,7 @@ export async function composeApp(config: Config, opts: { clock?: Clock; logger?:
     pgPool: handle.pgPool,
     blobs,
     secretKey,
+    seal,
     loginLimiter: createLoginLimiter({ max: config.security.loginMaxAttempts, windowMs: config.security.loginWindowSeconds * 1000, clock }),
     analyseDocument,
     close: handle.close,

@@ -12,6 +12,9 @@ import { registerIdentityRoutes } from '../modules/identity/identity.routes.js';
 import { registerInvoiceRoutes } from '../modules/invoices/invoices.routes.js';
 import { registerJournalRoutes } from '../modules/journal/journal.routes.js';
 import { registerTenantRoutes } from '../modules/tenants/tenants.routes.js';
+import { registerSelfBillingRoutes } from '../modules/selfbilling/selfbilling.routes.js';
+import { createRenderPool, type RenderPool } from '../modules/selfbilling/selfbilling.render-pool.js';
+import { AppError } from '../shared/errors.js';
 import type { AppServices } from './compose.js';
 import { installAuth } from './http-auth.js';
 import { installErrorHandler } from './http-errors.js';
@@ -55,6 +58,24 @@ export async function buildServer(s: AppServices): Promise<FastifyInstance> {
   registerTenantRoutes(app, { db });
   registerInvoiceRoutes(app, { db, blobs, clock, analyse: s.analyseDocument, maxUploadBytes: config.server.maxUploadBytes });
   registerJournalRoutes(app, { db });
+  let renderPool: Promise<RenderPool> | null = null;
+  registerSelfBillingRoutes(app, {
+    db,
+    blobs,
+    clock,
+    logger,
+    secretKey: s.secretKey,
+    publicUrl: config.server.publicUrl,
+    // Runs started from the API render inline; bulk runs belong to the CLI and the worker's thread pool.
+    pool: () => {
+      if (!s.seal) throw new AppError({ code: 'selfbilling.seal_missing', status: 409, message: 'Aucun cachet électronique configuré (SEAL_P12_FILE).' });
+      renderPool ??= createRenderPool({ size: 0, signer: s.seal.signer, profile: s.seal.profile, level: s.seal.level });
+      return renderPool;
+    },
+  });
+  app.addHook('onClose', async () => {
+    if (renderPool) await (await renderPool).close();
+  });
   for (const extra of s.extraRoutes ?? []) await extra(app);
 
   if (fs.existsSync(path.join(webDist, 'index.html'))) {

@@ -54,6 +54,13 @@ export const configSchema = z.object({
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   }),
+  seal: z.object({
+    /** PKCS#12 of the electronic seal; its password is read from a file, never from the environment's value directly. */
+    p12File: z.string().optional(),
+    p12PasswordFile: z.string().optional(),
+    tsaUrls: z.string().optional(),
+    level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).default('B-B'),
+  }),
   mail: z.object({
     smtpUrl: z.string().optional(),
     from: z.string().default('Facteur <facteur@localhost>'),
@@ -85,6 +92,10 @@ export const envMapping: Array<{ env: string; path: string[]; doc: string }> = [
   { env: 'SECURE_COOKIES', path: ['security', 'secureCookies'], doc: 'Cookies Secure (HTTPS)' },
   { env: 'FACTEUR_DEMO', path: ['demo', 'enabled'], doc: 'Locataire et bac à sable de démonstration' },
   { env: 'LOG_LEVEL', path: ['log', 'level'], doc: 'debug | info | warn | error | silent' },
+  { env: 'SEAL_P12_FILE', path: ['seal', 'p12File'], doc: 'Cachet électronique (PKCS#12)' },
+  { env: 'SEAL_P12_PASSWORD_FILE', path: ['seal', 'p12PasswordFile'], doc: 'Fichier contenant le mot de passe du PKCS#12' },
+  { env: 'SEAL_TSA_URLS', path: ['seal', 'tsaUrls'], doc: 'Horodateurs RFC 3161, séparés par des virgules' },
+  { env: 'SEAL_LEVEL', path: ['seal', 'level'], doc: 'Niveau PAdES par défaut : B-B, B-T, B-LT, B-LTA' },
   { env: 'SMTP_URL', path: ['mail', 'smtpUrl'], doc: 'smtp://utilisateur:motdepasse@hôte:port' },
   { env: 'MAIL_FROM', path: ['mail', 'from'], doc: 'Expéditeur des e-mails' },
 ];
@@ -110,7 +121,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 
 /** Reads the environment (the only place that does) and validates; overrides win over env. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<ConfigInput> = {}): Config {
-  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {} };
+  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {} };
   for (const m of envMapping) {
     const v = env[m.env];
     if (v !== undefined && v !== '') setPath(raw, m.path, v);
@@ -119,7 +130,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function parseConfig(raw: unknown): Config {
-  const result = configSchema.safeParse(raw);
+  const slices = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {} };
+  const result = configSchema.safeParse({ ...slices, ...(raw as Record<string, unknown>) });
   if (!result.success) {
     const lines = result.error.issues.map((i) => {
       const p = i.path.join('.');

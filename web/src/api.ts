@@ -16,6 +16,14 @@ export class ApiError extends Error {
   get field(): string | null {
     return typeof this.details?.field === 'string' ? this.details.field : null;
   }
+  /**
+   * The text to show beside the blamed field: the bare reason ("14 chiffres attendus") when the API
+   * gives one, since the field's own label already names it; otherwise the whole message.
+   */
+  get fieldMessage(): string {
+    const r = this.details?.reason;
+    return typeof r === 'string' && r.trim() ? r.charAt(0).toUpperCase() + r.slice(1) + '.' : this.message;
+  }
 }
 
 export type Service = { id: string; code: string; name: string };

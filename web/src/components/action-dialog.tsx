@@ -84,7 +84,7 @@ export function ActionDialog({
       }
       const field = err.field as FieldName | null;
       if (field && fields.some((f) => f.name === field)) {
-        setFieldErrors({ [field]: err.message });
+        setFieldErrors({ [field]: err.fieldMessage });
         document.getElementById(`dlg-${field}`)?.focus();
       }
       // A 409 means the invoice moved on (someone else acted, or Chorus did): say so plainly and reload it.

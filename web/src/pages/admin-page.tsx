@@ -125,7 +125,7 @@ function NewUserForm({ services, onCreated }: { services: AdminService[]; onCrea
       await onCreated();
     } catch (err) {
       const field = err instanceof ApiError ? (err.field ?? 'form') : 'form';
-      setFieldError({ field, message: err instanceof ApiError ? err.message : t('app.error') });
+      setFieldError({ field, message: err instanceof ApiError ? (field === 'form' ? err.message : err.fieldMessage) : t('app.error') });
       document.getElementById(`nu-${field}`)?.focus();
     } finally {
       setBusy(false);

@@ -59,10 +59,10 @@ export function InvoiceListPage() {
     }
   };
 
+  // Reload from the first page whenever the filters in the address bar change.
   useEffect(() => {
     void load();
     return () => abort.current?.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [filters]);
 
   useEffect(() => {

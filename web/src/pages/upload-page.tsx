@@ -66,7 +66,7 @@ export function UploadPage() {
       if (!(err instanceof ApiError)) return setError(t('app.error'));
       const field = (err.status === 413 || err.status === 415 ? 'file' : err.field) as Field | null;
       if (field && document.getElementById(`up-${field}`)) {
-        setErrors({ [field]: err.status === 413 ? t('upload.fileTooLarge') + ' ' + err.message : err.message });
+        setErrors({ [field]: err.status === 413 ? t('upload.fileTooLarge') : err.status === 415 ? err.message : err.fieldMessage });
         focusField(field);
       } else setError(err.message);
     }

@@ -174,6 +174,23 @@ type NsScope = { prefix: string; uri: string; prev: NsScope | undefined };
 
 const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+/**
+ * Names and namespace URIs are interned (V8 internalises property keys), so that the many
+ * name/namespace comparisons done by readers and validators are pointer comparisons against
+ * literals instead of character-by-character ones. Bounded: hostile documents with endless
+ * distinct names only fill the cache up to its limit.
+ */
+const internCache = new Map<string, string>();
+const INTERN_LIMIT = 20_000;
+function intern(s: string): string {
+  let v = internCache.get(s);
+  if (v === undefined) {
+    v = Object.keys({ [s]: 0 })[0];
+    if (internCache.size < INTERN_LIMIT) internCache.set(v, v);
+  }
+  return v;
+}
+
 /** Shared by every element without attributes (most of them): saves one array per element. */
 const NO_ATTRS: XmlAttribute[] = Object.freeze([]) as unknown as XmlAttribute[];
 
@@ -378,10 +395,10 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       for (let k = 0; k < nAttrs; k++) {
         const aname = attrNames[k];
         const value = attrValues[k];
-        if (aname === 'xmlns') scope = { prefix: '', uri: value, prev: scope };
+        if (aname === 'xmlns') scope = { prefix: '', uri: intern(value), prev: scope };
         else if (aname.startsWith('xmlns:')) {
           if (!value) fail('malformed', `déclaration vide du préfixe « ${aname.slice(6)} »`, tagStart);
-          scope = { prefix: aname.slice(6), uri: value, prev: scope };
+          scope = { prefix: aname.slice(6), uri: intern(value), prev: scope };
         }
       }
     }
@@ -389,7 +406,7 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     const prefix = colon < 0 ? '' : qname.slice(0, colon);
     const el: XmlElement = {
       ns: resolve(prefix, tagStart),
-      name: colon < 0 ? qname : qname.slice(colon + 1),
+      name: intern(colon < 0 ? qname : qname.slice(colon + 1)),
       prefix,
       attrs: nAttrs > 0 ? [] : NO_ATTRS,
       children: [],
@@ -405,7 +422,7 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       if (hasXmlns && (aname === 'xmlns' || aname.startsWith('xmlns:'))) continue;
       const ac = aname.indexOf(':');
       const ap = ac < 0 ? '' : aname.slice(0, ac);
-      el.attrs.push({ ns: ap ? resolve(ap, tagStart) : '', name: ac < 0 ? aname : aname.slice(ac + 1), prefix: ap, value });
+      el.attrs.push({ ns: ap ? resolve(ap, tagStart) : '', name: intern(ac < 0 ? aname : aname.slice(ac + 1)), prefix: ap, value });
     }
     if (el.parent) el.parent.children.push(el);
     else root = el;

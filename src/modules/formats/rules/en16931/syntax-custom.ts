@@ -5,17 +5,36 @@ import { allElements, elementsNamed } from './doc-index.js';
 
 type Test = (e: XmlElement, root: XmlElement) => boolean;
 
-const kids = (e: XmlElement | undefined, nsUri: string, name: string) =>
-  e ? e.children.filter((c) => c.ns === nsUri && c.name === name) : [];
-const kid = (e: XmlElement | undefined, nsUri: string, name: string) => kids(e, nsUri, name)[0];
-const path = (e: XmlElement | undefined, steps: Array<[string, string]>): XmlElement[] => {
-  let cur = e ? [e] : [];
-  for (const [n, name] of steps) cur = cur.flatMap((x) => kids(x, n, name));
+function kids(e: XmlElement | undefined, nsUri: string, name: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  if (e) for (const c of e.children) if (c.name === name && c.ns === nsUri) out.push(c);
+  return out;
+}
+function kid(e: XmlElement | undefined, nsUri: string, name: string): XmlElement | undefined {
+  if (e) for (const c of e.children) if (c.name === name && c.ns === nsUri) return c;
+  return undefined;
+}
+function path(e: XmlElement | undefined, steps: Array<[string, string]>): XmlElement[] {
+  let cur: XmlElement[] = e ? [e] : [];
+  for (const [n, name] of steps) {
+    const next: XmlElement[] = [];
+    for (const x of cur) for (const c of x.children) if (c.name === name && c.ns === n) next.push(c);
+    cur = next;
+    if (cur.length === 0) break;
+  }
   return cur;
-};
-const ram = (name: string): [string, string] => [NS.ram, name];
-const cac = (name: string): [string, string] => [NS.cac, name];
-const cbc = (name: string): [string, string] => [NS.cbc, name];
+}
+const stepCache = new Map<string, Map<string, [string, string]>>();
+function step(nsUri: string, name: string): [string, string] {
+  let byName = stepCache.get(nsUri);
+  if (!byName) stepCache.set(nsUri, (byName = new Map()));
+  let s = byName.get(name);
+  if (!s) byName.set(name, (s = [nsUri, name]));
+  return s;
+}
+const ram = (name: string) => step(NS.ram, name);
+const cac = (name: string) => step(NS.cac, name);
+const cbc = (name: string) => step(NS.cbc, name);
 const attr = (e: XmlElement | undefined, name: string) => e?.attrs.find((a) => a.name === name && a.ns === '')?.value;
 const ns = (s: string) => s.trim().replace(/\s+/g, ' ');
 const str = (e: XmlElement | undefined) => (e ? e.text : '');

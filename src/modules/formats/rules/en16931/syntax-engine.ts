@@ -39,12 +39,13 @@ type Probe = {
   anywhere: boolean;
   attr?: string;
 };
+type ParentProbes = { any: Probe[]; byParent: Map<string, Map<string, Probe[]>> };
 type Index = {
   byName: Map<string, Map<string, Group[]>>;
   candidates: Map<string, Map<string, Group[]>>;
   suffix: Array<[string, Group[]]>;
-  /** forbidden elements: by namespace, local name, then expected parent ('ns|name', or '*') */
-  elementProbes: Map<string, Map<string, Map<string, Probe[]>>>;
+  /** forbidden elements: by namespace and local name, then expected parent (namespace, name) */
+  elementProbes: Map<string, Map<string, ParentProbes>>;
   /** forbidden attributes: by attribute name, then owner element namespace and name */
   attrProbes: Map<string, Map<string, Map<string, Probe[]>>>;
   /** forbidden attributes anywhere ('//@x') */
@@ -60,7 +61,6 @@ const qname = (s: string): QName => {
   const [p, n] = s.split(':');
   return { ns: nsOf(p), name: n };
 };
-const qkey = (q: QName) => q.ns + '|' + q.name;
 const step = (s: string): Step => (s === '//' ? { descendant: true } : s.startsWith('@') ? { attr: s.slice(1) } : qname(s));
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -125,13 +125,15 @@ function buildIndex(syntax: 'cii' | 'ubl'): Index {
         continue;
       }
       const target = chain[chain.length - 1];
-      const parents =
-        chain.length >= 2 ? [qkey(chain[chain.length - 2])] : anywhere ? ['*'] : group.ctxAlts.map((alt) => qkey(alt[alt.length - 1]));
       let byName = index.elementProbes.get(target.ns);
       if (!byName) index.elementProbes.set(target.ns, (byName = new Map()));
-      let byParent = byName.get(target.name);
-      if (!byParent) byName.set(target.name, (byParent = new Map()));
-      for (const pk of parents) push(byParent, pk, probe);
+      let entry = byName.get(target.name);
+      if (!entry) byName.set(target.name, (entry = { any: [], byParent: new Map() }));
+      if (chain.length < 2 && anywhere) entry.any.push(probe);
+      else {
+        const parents = chain.length >= 2 ? [chain[chain.length - 2]] : group.ctxAlts.map((alt) => alt[alt.length - 1]);
+        for (const q of parents) pushQ(entry.byParent, q, probe);
+      }
     }
   }
   index.suffix = [...suffix];
@@ -282,10 +284,11 @@ export function checkSyntaxRules(c: RuleContext): void {
   };
 
   for (const e of allElements(root)) {
-    const byParent = idx.elementProbes.get(e.ns)?.get(e.name);
-    if (byParent) {
-      probe(byParent.get('*'), e);
-      if (e.parent) probe(byParent.get(qkey(e.parent)), e);
+    const entry = idx.elementProbes.get(e.ns)?.get(e.name);
+    if (entry) {
+      if (entry.any.length) probe(entry.any, e);
+      const parent = e.parent;
+      if (parent) probe(entry.byParent.get(parent.ns)?.get(parent.name), e);
     }
     for (const a of e.attrs) {
       if (a.ns !== '') continue;

@@ -35,7 +35,8 @@ const profileSchema = z.object({
 export const sealUsage = `Usage : facteur seal <entrée.pdf> --out <sortie.pdf> [--profile <profil.json>] [--level B-B|B-T|B-LT|B-LTA]
   Clé : --p12 <fichier.p12> (--p12-password-file <fichier> | --p12-password-env <VARIABLE>)
       | --pkcs11-module <lib.so> --pkcs11-token <libellé> [--pkcs11-key <libellé>] (--pkcs11-pin-file <f> | --pkcs11-pin-env <VAR>) [--cert <cert.pem>]
-  [--chain <ac.pem>]… [--tsa <url>]… [--visible page,x,y,largeur,hauteur] [--reason <texte>] [--json]
+  [--chain <ac.pem>]… [--root <racine.pem>]… (racine : pour la DSS en B-LT/B-LTA)
+  [--tsa <url>]… [--visible page,x,y,largeur,hauteur] [--reason <texte>] [--json]
   Les mots de passe et PIN ne sont jamais acceptés en argument : fichier ou variable d'environnement.
 `;
 export const verifyUsage = `Usage : facteur verify <fichier.pdf> [--json] [--trust <ac.pem>]…
@@ -110,6 +111,7 @@ export async function runSealCommand(argv: string[], io: CliIo, deps: { onSealed
         'pkcs11-pin-env': { type: 'string' },
         cert: { type: 'string' },
         chain: { type: 'string', multiple: true },
+        root: { type: 'string', multiple: true },
         tsa: { type: 'string', multiple: true },
         visible: { type: 'string' },
         reason: { type: 'string' },
@@ -149,7 +151,17 @@ export async function runSealCommand(argv: string[], io: CliIo, deps: { onSealed
     const withChain = chain.length && cfg.type === 'p12' ? { ...signer, chain: [...signer.chain, ...chain] } : signer;
     try {
       const tsa = profile.tsaUrls.length ? createHttpTsaClient({ urls: profile.tsaUrls, fetch: deps.httpFetch }) : undefined;
-      const { pdf, event } = await sealPdf({ pdf: file(positionals[0]), profile, signer: withChain, tsa, level, visible: parseVisible(values.visible), httpFetch: deps.httpFetch });
+      const trustAnchors = (values.root ?? []).flatMap((c) => pemToDerList(readFileSync(resolve(cwd, c), 'utf8')));
+      const { pdf, event } = await sealPdf({
+        pdf: file(positionals[0]),
+        profile,
+        signer: withChain,
+        tsa,
+        level,
+        visible: parseVisible(values.visible),
+        trustAnchors,
+        httpFetch: deps.httpFetch,
+      });
       writeFileSync(resolve(cwd, values.out), pdf);
       deps.onSealed?.(event);
       io.stdout(values.json ? JSON.stringify(event) + '\n' : `Scellé : ${values.out} — niveau ${event.level}, ${event.assurance}, ${event.certificateSubject}\n`);

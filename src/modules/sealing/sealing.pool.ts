@@ -22,11 +22,14 @@ export function createSealingPool({
   signer,
   profile,
   tsaTimeoutMs,
+  trustAnchors,
 }: {
   size: number;
   signer: SignerConfig;
   profile: SealProfile;
   tsaTimeoutMs?: number;
+  /** Roots put into the DSS at B-LT/B-LTA. */
+  trustAnchors?: Uint8Array[];
 }): SealingPool {
   // From sources (tsx) the boot file registers the loader; a compiled build would ship the .js worker.
   const url = import.meta.url.endsWith('.ts') ? new URL('./sealing.worker-boot.mjs', import.meta.url) : new URL('./sealing.worker.js', import.meta.url);
@@ -34,7 +37,7 @@ export function createSealingPool({
   let nextId = 1;
   let closed = false;
   const slots: Slot[] = Array.from({ length: Math.max(1, size) }, () => {
-    const worker = new Worker(url, { workerData: { signer, profile, tsaTimeoutMs } });
+    const worker = new Worker(url, { workerData: { signer, profile, tsaTimeoutMs, trustAnchors } });
     const slot: Slot = { worker, busy: 0 };
     worker.on('message', (m: { id: number; pdf?: Uint8Array; event?: SealEvent; error?: { code: string; message: string; status: number; details?: Record<string, unknown> } }) => {
       slot.busy--;

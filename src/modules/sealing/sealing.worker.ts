@@ -6,7 +6,7 @@ import type { SealLevel, SealProfile, VisibleSeal } from './sealing.models.js';
 import { createSignerFromConfig, type SignerConfig } from './signers/signer-config.js';
 import { createHttpTsaClient } from './tsa/drivers/http.js';
 
-type Init = { signer: SignerConfig; profile: SealProfile; tsaTimeoutMs?: number };
+type Init = { signer: SignerConfig; profile: SealProfile; tsaTimeoutMs?: number; trustAnchors?: Uint8Array[] };
 type Job = { id: number; pdf: Uint8Array; level?: SealLevel; visible?: VisibleSeal; now?: string };
 
 const init = workerData as Init;
@@ -30,6 +30,7 @@ parentPort!.on('message', (job: Job | 'close') => {
         level: job.level,
         visible: job.visible,
         now: job.now ? new Date(job.now) : undefined,
+        trustAnchors: init.trustAnchors,
       });
       parentPort!.postMessage({ id: job.id, pdf, event }, [pdf.buffer as ArrayBuffer]);
     } catch (e) {

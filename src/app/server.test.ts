@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAs, multipart } from '../../test/support/app.js';
 import { seedInvoice, seedTenant, system } from '../../test/support/fixtures.js';
@@ -171,7 +173,7 @@ describe('invoices over HTTP', () => {
     const before = await t.services.db.selectFrom('invoices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const exe = multipart({ number: 'X', supplierName: 'Y' }, { name: 'virus.exe', bytes: new Uint8Array([0x4d, 0x5a, 1, 2]) });
     expect((await t.app.inject({ method: 'POST', url: '/api/invoices', payload: exe.payload, headers: { ...exe.headers, ...h } })).statusCode).toBe(415);
-    const big = new Uint8Array(300_000);
+    const big = new Uint8Array(2_100_000);
     big.set(new TextEncoder().encode('%PDF-1.4'));
     const large = multipart({ number: 'X', supplierName: 'Y' }, { name: 'gros.pdf', bytes: big });
     expect((await t.app.inject({ method: 'POST', url: '/api/invoices', payload: large.payload, headers: { ...large.headers, ...h } })).statusCode).toBe(413);
@@ -181,6 +183,31 @@ describe('invoices over HTTP', () => {
     expect(res.json().error.details.field).toBe('number');
     const after = await t.services.db.selectFrom('invoices').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('a Factur-X PDF is read: fields from its XML, a validation report, the XML kept as an attachment', async () => {
+    const h = await loginAs(t.app, (a.finance as { email: string }).email);
+    const bytes = new Uint8Array(fs.readFileSync(path.resolve(process.cwd(), '../shared/testdata/facturx/tests/fixtures/pdf/invoice_EN16931.pdf')));
+    const up = multipart({}, { name: 'facture.pdf', bytes });
+    const res = await t.app.inject({ method: 'POST', url: '/api/invoices', payload: up.payload, headers: { ...up.headers, ...h } });
+    expect(res.statusCode).toBe(201);
+    const d = (await t.app.inject({ method: 'GET', url: `/api/invoices/${res.json().invoiceId}`, headers: h })).json();
+    expect(d.status).toBe('received');
+    expect(d.number).toBeTruthy();
+    expect(d.totalTtc).toMatch(/^\d+\.\d{2}$/);
+    expect(d.validation.rulesets.join(',')).toContain('en16931');
+    expect(d.validation.fatalCount).toBe(0);
+    expect(d.documents.map((x: { role: string }) => x.role)).toEqual(['original', 'attachment']);
+  });
+
+  it('hostile XML is refused with formats.unreadable and nothing is written', async () => {
+    const h = await loginAs(t.app, (a.finance as { email: string }).email);
+    const xxe = new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>');
+    const up = multipart({}, { name: 'f.xml', bytes: xxe });
+    const res = await t.app.inject({ method: 'POST', url: '/api/invoices', payload: up.payload, headers: { ...up.headers, ...h } });
+    expect(res.json().error.code).toBe('formats.unreadable');
+    expect(res.statusCode).toBeGreaterThanOrEqual(400);
+    expect(res.statusCode).toBeLessThan(500);
   });
 
   it('keyset pagination walks every invoice once, newest first', async () => {

@@ -69,7 +69,7 @@ export type InvoicesTable = {
   source: 'chorus' | 'paper' | 'email' | 'upload' | 'api';
   external_id: string | null;
   number: string;
-  type: 'invoice' | 'credit_note';
+  type: Generated<'invoice' | 'credit_note'>;
   supplier_name: string;
   supplier_siret: string | null;
   supplier_siren: string | null;
@@ -79,7 +79,7 @@ export type InvoicesTable = {
   issue_date: string | null;
   due_date: string | null;
   received_at: Timestamp;
-  currency: string;
+  currency: Generated<string>;
   total_ht: string | null;
   total_tva: string | null;
   total_ttc: string | null;

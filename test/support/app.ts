@@ -12,7 +12,7 @@ import { createTestDatabase } from './db.js';
 /** The real HTTP app on a fresh test database, with an injectable clock. */
 export async function createTestApp(overrides: Record<string, unknown> = {}) {
   const handle = await createTestDatabase();
-  const config = parseConfig({ server: { maxUploadBytes: 200_000 }, database: {}, blobs: { driver: 'memory' }, security: { secretKey: 'a'.repeat(64), loginMaxAttempts: 5 }, demo: {}, log: { level: 'silent' }, mail: {}, ...overrides });
+  const config = parseConfig({ server: { maxUploadBytes: 2_000_000 }, database: {}, blobs: { driver: 'memory' }, security: { secretKey: 'a'.repeat(64), loginMaxAttempts: 5 }, demo: {}, log: { level: 'silent' }, mail: {}, ...overrides });
   const clock = fixedClock('2026-11-02T09:00:00Z');
   const services: AppServices = {
     config,

@@ -13,6 +13,7 @@ import { startCircuit } from '../workflow/workflow.tasks.js';
 import { createHttpSmsDriver } from './drivers/http.js';
 import { createNotificationHandlers } from './notifications.handlers.js';
 import { runJournalFeed } from './notifications.jobs.js';
+import { getNotificationOutbox } from './notifications.outbox.js';
 import { listInbox, markRead, runDigest, setSubscription, unreadCount } from './notifications.usecases.js';
 import { startSmsSandbox } from './sandbox/sms-sandbox.server.js';
 
@@ -97,6 +98,12 @@ describe('e-mail over SMTP', () => {
     expect(dead).toMatchObject({ status: 'dead' });
     expect(String(dead.last_error)).toContain('550');
     expect(rows.filter((r) => r.status === 'done')).toHaveLength(rows.length - 1);
+    // Visible to admins, without message bodies.
+    const view = await getNotificationOutbox(w.db, w.t.tenantId, w.t.admin);
+    expect(view.undelivered.find((r) => r.to === reject)).toMatchObject({ status: 'dead', kind: 'mail.send', lastError: expect.stringContaining('550') });
+    expect(view.counts).toContainEqual({ kind: 'mail.send', status: 'dead', count: 1 });
+    expect(JSON.stringify(view)).not.toContain('F-PANNE-1');
+    expect(await errorOf(getNotificationOutbox(w.db, w.t.tenantId, w.t.voirie))).toMatchObject({ code: 'notifications.forbidden', status: 403 });
   });
 });
 
@@ -115,6 +122,7 @@ describe('SMS through the HTTP sandbox', () => {
     const row = (await w.outbox('sms.send')).find((r) => r.invoice_id === id)!;
     expect(row).toMatchObject({ status: 'failed' });
     expect(String(row.last_error)).toContain('503');
+    expect((await getNotificationOutbox(w.db, w.t.tenantId, w.t.finance)).undelivered.find((r) => r.id === row.id)).toMatchObject({ status: 'failed', to: '+3361•••••78' });
     await makeDue();
     await drain();
     expect(sms.messages).toHaveLength(1);

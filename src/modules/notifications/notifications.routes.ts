@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Db } from '../../db/db.js';
 import { requireTenant } from '../../app/http-auth.js';
 import type { Clock } from '../../shared/clock.js';
+import { getNotificationOutbox } from './notifications.outbox.js';
 import { notificationEvents } from './notifications.templates.js';
 import { listInbox, listSubscriptions, markRead, setSubscription, unreadCount, type SubscriptionInput } from './notifications.usecases.js';
 
@@ -47,5 +48,9 @@ export function registerNotificationRoutes(app: FastifyInstance, { db, clock }: 
   }, async (req) => {
     const { principal } = requireTenant(req);
     return setSubscription(db, principal, req.body as SubscriptionInput);
+  });
+  app.get('/api/notifications/outbox', { schema: { tags: ['notifications'], summary: 'Suivi des envois (e-mails, SMS) : compteurs et messages non remis' } }, async (req) => {
+    const { principal, tenantId } = requireTenant(req);
+    return getNotificationOutbox(db, tenantId, principal);
   });
 }

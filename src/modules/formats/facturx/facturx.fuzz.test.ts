@@ -99,6 +99,28 @@ describe('Factur-X reader under hostile input: no crash, no hang, a clear error'
     expect(r.problems.join('\n')).toMatch(/factur-x\.xml.*illisible.*(bombe|limite)/);
   });
 
+  it('many embedded files sharing one decompression budget: the ones past it are reported, not decoded', () => {
+    const rand = rng(7);
+    const body = Buffer.from(Array.from({ length: 400_000 }, () => String.fromCharCode(97 + Math.floor(rand() * 26))).join(''));
+    const stream = { dict: '<< /Type /EmbeddedFile /Subtype /text#2Fxml /Filter /FlateDecode /Length LEN >>', data: deflateSync(body) };
+    const spec = (n: number, name: string) => `<< /Type /Filespec /F (${name}) /UF (${name}) /AFRelationship /Data /EF << /F ${n} 0 R >> >>`;
+    const pdf = buildPdf([
+      '<< /Type /Catalog /Pages 2 0 R /AF [4 0 R 6 0 R 8 0 R] >>',
+      pages,
+      page,
+      spec(5, 'a.xml'),
+      stream,
+      spec(7, 'b.xml'),
+      stream,
+      spec(9, 'factur-x.xml'),
+      stream,
+    ]);
+    const r = readFacturX(pdf, { maxTotalDecodedBytes: 1_000_000 });
+    expect(r.attachments.map((a) => a.bytes?.length ?? null)).toEqual([400_000, 400_000, null]);
+    expect(r.attachments[2].error).toMatch(/limite|volume total/);
+    expect(r.problems.join('\n')).toContain('« factur-x.xml » illisible');
+  });
+
   it('an object stream bomb, a self-referencing Length, deep nesting and reference loops end in formats.unreadable or problems', () => {
     const objStmBomb = buildPdf([
       '<< /Type /Catalog /Pages 2 0 R >>',

@@ -14,6 +14,8 @@ export type FacturXReadLimits = {
   /** decompressed / compressed (default 200) */
   maxRatio: number;
   maxAttachments: number;
+  /** every stream decoded in one read, together: attachments, object streams, XMP (default 200 MB) */
+  maxTotalDecodedBytes: number;
   /** wall-clock budget for one read (default 5 s) */
   timeBudgetMs: number;
 };
@@ -24,6 +26,7 @@ export const defaultFacturXReadLimits: FacturXReadLimits = {
   maxDecodedBytes: 20 * 1024 * 1024,
   maxRatio: 200,
   maxAttachments: 200,
+  maxTotalDecodedBytes: 200 * 1024 * 1024,
   timeBudgetMs: 5_000,
 };
 

@@ -37,6 +37,7 @@ function readUnchecked(bytes: Uint8Array, limits: FacturXReadLimits): FacturXRea
   const pdf = PdfFile.open(bytes, {
     maxFileBytes: limits.maxFileBytes,
     maxObjects: 1_000_000,
+    maxTotalDecodedBytes: limits.maxTotalDecodedBytes,
     maxOutputBytes: limits.maxDecodedBytes,
     maxRatio: limits.maxRatio,
     timeBudgetMs: limits.timeBudgetMs,

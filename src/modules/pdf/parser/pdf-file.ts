@@ -16,6 +16,8 @@ import { recoverObjectTable, recoverTrailer } from './pdf-recovery.js';
 export type PdfReadLimits = DecodeLimits & {
   maxFileBytes: number;
   maxObjects: number;
+  /** all streams decoded during one read, together (many small bombs add up) */
+  maxTotalDecodedBytes: number;
   /** Wall-clock budget for the whole read, checked inside every loop. */
   timeBudgetMs: number;
 };
@@ -25,6 +27,7 @@ export const defaultPdfReadLimits: PdfReadLimits = {
   maxObjects: 1_000_000,
   maxOutputBytes: 20 * 1024 * 1024,
   maxRatio: 200,
+  maxTotalDecodedBytes: 200 * 1024 * 1024,
   timeBudgetMs: 5_000,
 };
 
@@ -44,6 +47,7 @@ export class PdfFile {
   private cache = new Map<number, PdfValue>();
   private objStmCache = new Map<number, Map<number, PdfValue>>();
   private resolving = new Set<number>();
+  private decodedBytes = 0;
   private readonly deadline: number;
 
   private constructor(
@@ -115,7 +119,13 @@ export class PdfFile {
 
   decode(stream: PdfStream, limits: Partial<DecodeLimits> = {}): Uint8Array {
     this.checkDeadline();
-    return decodeStreamBytes(stream.raw, stream.dict, { ...this.limits, ...limits }, this.resolve);
+    const remaining = this.limits.maxTotalDecodedBytes - this.decodedBytes;
+    if (remaining <= 0) throw new PdfSyntaxError(`volume total décompressé au-delà de ${this.limits.maxTotalDecodedBytes} octets`);
+    const merged = { ...this.limits, ...limits };
+    merged.maxOutputBytes = Math.min(merged.maxOutputBytes, remaining);
+    const out = decodeStreamBytes(stream.raw, stream.dict, merged, this.resolve);
+    this.decodedBytes += out.length;
+    return out;
   }
 
   /** Parses `n g obj <value> [stream…endstream] endobj` at `offset`. */

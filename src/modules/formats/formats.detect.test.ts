@@ -18,6 +18,14 @@ describe('detectFormat', () => {
     );
     expect(detectFormat(enc('<?xml version="1.0"?><CPPFacturePivot><Enveloppe/></CPPFacturePivot>'))).toBe('pivot');
   });
+  it('reads UTF-16 documents with a byte-order mark', () => {
+    const s = '<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/>';
+    const le = new Uint8Array(2 + s.length * 2);
+    le[0] = 0xff;
+    le[1] = 0xfe;
+    for (let i = 0; i < s.length; i++) le[2 + 2 * i] = s.charCodeAt(i);
+    expect(detectFormat(le)).toBe('ubl-invoice');
+  });
   it('returns unknown for other or wrongly namespaced content', () => {
     expect(detectFormat(enc('<Invoice xmlns="urn:other"/>'))).toBe('unknown');
     expect(detectFormat(enc('hello'))).toBe('unknown');

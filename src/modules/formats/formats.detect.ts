@@ -14,7 +14,8 @@ const UBL_CREDITNOTE_NS = 'urn:oasis:names:specification:ubl:schema:xsd:CreditNo
 export function detectFormat(bytes: Uint8Array): DetectedFormat {
   if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'pdf'; // %PDF-
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) return 'zip';
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, SNIFF_BYTES));
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? 'utf-16le' : bytes[0] === 0xfe && bytes[1] === 0xff ? 'utf-16be' : undefined;
+  const head = new TextDecoder(utf16 ?? 'latin1').decode(bytes.subarray(utf16 ? 2 : 0, SNIFF_BYTES));
   const root = findRootTag(head);
   if (!root) return 'unknown';
   const { localName, namespace } = root;

@@ -9,11 +9,26 @@ export const ZERO: Dec = new D(0);
 const HUNDRED = new D(100);
 const HALF = new D(0.5);
 
+/**
+ * Parsed values are memoised (decimal.js values are immutable); bounded and cleared when full.
+ * Only short strings are kept: V8 stores them as copies, whereas long slices would keep the
+ * whole source document alive.
+ */
+const memo = new Map<string, Dec | null>();
+const MEMO_LIMIT = 10_000;
+
 /** xs:decimal cast: undefined when absent or not a decimal lexical form. */
 export function num(v: string | undefined): Dec | undefined {
   if (v === undefined) return undefined;
+  const hit = memo.get(v);
+  if (hit !== undefined) return hit ?? undefined;
   const t = v.trim();
-  return DECIMAL.test(t) ? new D(t) : undefined;
+  const d = DECIMAL.test(t) ? new D(t) : null;
+  if (v.length <= 12) {
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(v, d);
+  }
+  return d ?? undefined;
 }
 
 /** XPath round(): nearest integer, halves towards positive infinity. */

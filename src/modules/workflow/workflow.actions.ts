@@ -48,13 +48,9 @@ export async function actOnStep(deps: WorkflowDeps, target: StepTarget, act: Ste
   // A signature needs the signer's identity confirmed before any lock is taken (argon2 is slow).
   let reauth: 'password' | 'otp' | null = null;
   if (act.action === 'approve') {
-    const pending = await wdb(deps.db)
-      .selectFrom('workflow_tasks')
-      .select(['kind'])
-      .where('tenant_id', '=', target.tenantId)
-      .where('invoice_id', '=', target.invoiceId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
+    const pending = await withTenant(deps.db, target.tenantId, (tx) =>
+      wdb(tx).selectFrom('workflow_tasks').select(['kind']).where('tenant_id', '=', target.tenantId).where('invoice_id', '=', target.invoiceId).where('status', '=', 'pending').executeTakeFirst(),
+    );
     if (pending?.kind === 'signature') reauth = await verifyReauth(deps, target.tenantId, principal, act.reauth);
   }
   const now = deps.clock.now();
@@ -63,6 +59,8 @@ export async function actOnStep(deps: WorkflowDeps, target: StepTarget, act: Ste
     const inv = await loadInvoice(tx, target.tenantId, target.invoiceId);
     if (!inv) throw invoiceErrors.notFound();
     const inst = (await lockOpenInstance(tx, target.tenantId, target.invoiceId)) as InstanceRow | undefined;
+    // Lock order everywhere: circuit instance, invoice, journal head (the last approval attests the invoice).
+    await tx.selectFrom('invoices').select('id').where('tenant_id', '=', target.tenantId).where('id', '=', target.invoiceId).forUpdate().execute();
     const conflict = async () => workflowErrors.taskConflict({ circuit: await getCircuitState(tx, deps.clock, target.tenantId, target.invoiceId) });
     if (!inst) {
       if (target.taskId || target.expectedVersion !== undefined) throw await conflict();

@@ -122,7 +122,7 @@ async function decide(
   return withTenant(deps.db, input.tenantId, async (tx) => {
     // Lock order everywhere: circuit instance, then invoice, then journal head.
     await lockOpenInstance(tx, input.tenantId, input.invoiceId);
-    const inv = (await findInvoice(tx, input.tenantId, input.invoiceId, serviceScope(principal))) as unknown as InvoiceRow | undefined;
+    const inv = (await findInvoice(tx, input.tenantId, input.invoiceId, serviceScope(principal), true)) as unknown as InvoiceRow | undefined;
     if (!inv) throw invoiceErrors.notFound();
     if (action === 'suspend' && transitions[inv.status as InvoiceStatus]?.suspend) {
       const state = await reconcileDgp(tx, input.tenantId, inv, now, actor);

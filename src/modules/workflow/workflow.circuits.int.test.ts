@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, setupWorkflow } from '../../../test/support/workflow-fixtures.js';
 import { listInbox } from '../notifications/notifications.usecases.js';
@@ -131,6 +135,11 @@ describe('running a circuit', () => {
     expect(doc).toMatchObject({ role: 'certificate', mime: 'application/pdf', invoice_id: id });
     const bytes = await w.blobs.get(cert.sha256);
     expect(Buffer.from(bytes.slice(0, 5)).toString()).toBe('%PDF-');
+    const file = path.join(os.tmpdir(), `certificat-${cert.sha256}.pdf`);
+    fs.writeFileSync(file, bytes);
+    const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();
+    fs.rmSync(file);
+    for (const s of ['Certificat de service fait', 'Facture n° F-BIG-1', 'Directrice des services techniques', 'code à usage unique', 'pas encore scellé']) expect(text).toContain(s);
     expect(j.find((e) => e.type === 'workflow.service_done_attested')!.actor).toMatchObject({ kind: 'user', userId: director.userId });
     const push = (await w.outbox('chorus.push')).filter((o) => o.invoice_id === id);
     expect(push.map((p) => (p.payload as { nouveauStatut: string }).nouveauStatut)).toEqual(['SERVICE_FAIT']);

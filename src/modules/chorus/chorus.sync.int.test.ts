@@ -127,7 +127,8 @@ describe('Chorus sync into the register', () => {
 
   it('survives tokens expiring and revoked mid-sync and a 5xx/429 storm without losing or duplicating', async () => {
     const { tenantId } = await setupTenant();
-    await startSandbox({ faultSeed: 3, tokenLifetimeSeconds: 1 });
+    // Short-lived tokens expire during the run; 3 s leaves room for event-loop stalls on a busy CI machine.
+    await startSandbox({ faultSeed: 3, tokenLifetimeSeconds: 3 });
     const ids = sandbox.seedInvoices(100);
     for (const id of ids.slice(0, 30)) sandbox.state.processReceived(sandbox.state.invoices.get(id)!, 'SERVICE_FAIT', '', '', 'X');
     sandbox.state.setFault('*', { errorRate: 0.15, rateLimitRate: 0.1, retryAfterSeconds: 0, latencyMs: 3 });

@@ -9,5 +9,4 @@ export { syncTenant, type SyncCounts, type SyncTenantArgs } from './chorus.sync.
 export { createChorusPushHandler, chorusPushKind } from './chorus.push.js';
 export { saveConnectorSettings, loadConnectorSettings, getConnectorStatus, createTenantPortResolver } from './chorus.connectors.js';
 export { startDemoChorus } from './chorus.demo.js';
-export { readPivot } from './chorus.pivot.js';
 export { chorusPaths } from './chorus.mapping.js';

@@ -1,20 +1,12 @@
-import { readPivot } from '../chorus.pivot.js';
 import { parisDay } from '../../../shared/clock.js';
+import { dec, isAmount, toAmount } from '../../../shared/money.js';
+import { buildPivot, readPivot } from '../../formats/pivot/index.js';
 import type { SandboxAttachment, SandboxInvoice, SandboxInvoiceDraft, SandboxLine } from './sandbox.models.js';
 
 /**
- * The sandbox's own PIVOT writer and reader, following the element tree of the domain note §2.5
- * (no namespace). The formats module owns the product's PIVOT reader; this one only serves the
- * sandbox (deposits in, downloads out) and keeps the sandbox independent of it.
+ * PIVOT in the sandbox goes through the formats module's writer and reader (`buildPivot`,
+ * `readPivot`), so downloads and deposits use the same PIVOT the product reads.
  */
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function el(name: string, value: string | null | undefined): string {
-  return value === null || value === undefined || value === '' ? '' : `<${name}>${esc(value)}</${name}>`;
-}
-
 const cadreShort = (cadre: string) => /^A\d{1,2}/.exec(cadre)?.[0] ?? 'A1';
 
 export type PivotSource = {
@@ -39,44 +31,41 @@ export type PivotSource = {
   productionDate: string;
 };
 
+const opt = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? undefined : v);
+
 /** Writes one CPPFacturePivot document for one invoice, attachments as raw base64. */
 export function buildPivotXml(src: PivotSource): string {
-  const lines = src.lines
-    .map(
-      (l) =>
-        `<Ligne NumOrdre="${l.numero}">${el('ReferenceProduit', l.reference)}${el('PrixUnitaire', l.prixUnitaire)}` +
-        `${el('Quantite', l.quantite)}${el('MontantHT', l.montantHT)}${el('TauxTVA', l.tauxTva)}</Ligne>`,
-    )
-    .join('');
-  const pjs = src.attachments
-    .map(
-      (a, i) =>
-        `<PJ NumOrdre="${i + 1}"><Contenu>${a.content.toString('base64')}</Contenu>${el('NomPJ', a.name)}` +
-        `${el('TypePJ', a.typePJ)}${el('MimeTypePJ', a.mime)}</PJ>`,
-    )
-    .join('');
-  const engagement =
-    src.engagement || src.numeroMarche ? `<Engagement>${el('NumeroMarche', src.numeroMarche)}${el('NumeroEngagement', src.engagement)}</Engagement>` : '';
-  return (
-    '<?xml version="1.0" encoding="UTF-8"?>' +
-    '<CPPFacturePivot><Enveloppe><EnveloppeUnitaire NumOrdre="1"><Parametres>' +
-    `<ParametreIndiv NumOrdre="0001"><Code>DtPrd</Code><Valeurparametre>${esc(src.productionDate)}</Valeurparametre></ParametreIndiv>` +
-    `<ParametreIndiv NumOrdre="0002"><Code>IdFlx</Code><Valeurparametre>${esc(src.flowId)}</Valeurparametre></ParametreIndiv>` +
-    `</Parametres><Partenaires><Emetteur><Id>${esc(src.supplier.siret)}</Id></Emetteur><Recepteur><Id>${esc(src.recipientSiret)}</Id></Recepteur></Partenaires>` +
-    '</EnveloppeUnitaire></Enveloppe><CPPFactures Compteur="1"><CPPFacturePivotUnitaire NumOrdre="1">' +
-    `<Fournisseur><TypeIdentifiant>1</TypeIdentifiant>${el('Identifiant', src.supplier.siret)}${el('RaisonSociale', src.supplier.designation)}` +
-    `${el('CodePays', src.supplier.codePays)}<ReferenceBancaire Type="IBAN">${el('Compte', src.supplier.iban)}${el('Etablissement', src.supplier.bic)}</ReferenceBancaire>` +
-    '<ModeEmission>PDF</ModeEmission></Fournisseur>' +
-    `<Debiteur><TypeIdentifiant>1</TypeIdentifiant>${el('Identifiant', src.recipientSiret)}${el('Nom', src.recipientName)}${el('CodeService', src.codeService)}</Debiteur>` +
-    `<DonneesFacture>${el('Id', src.numeroFacture)}<Type>${src.typeFacture === 'AVOIR' ? '381' : '380'}</Type><Cadre>${cadreShort(src.cadre)}</Cadre>` +
-    `${el('DateEmissionFacture', src.dateFacture)}<ModePaiement><Code>30</Code><Libelle>Virement</Libelle></ModePaiement>` +
-    `${el('DateReception', src.dateReception)}${el('Devise', src.devise)}` +
-    `<Montants>${el('MontantHT', src.montantHT)}${el('MontantTTC', src.montantTTC)}${el('MontantNetAPayer', src.montantAPayer)}</Montants>` +
-    `${engagement}<Lignes>${lines}</Lignes></DonneesFacture>${pjs}` +
-    '</CPPFacturePivotUnitaire></CPPFactures></CPPFacturePivot>'
-  );
+  const bytes = buildPivot({
+    envelope: {
+      parametres: [
+        { numOrdre: '0001', code: 'DtPrd', valeur: src.productionDate },
+        { numOrdre: '0002', code: 'IdFlx', valeur: src.flowId },
+      ],
+      emetteur: src.supplier.siret,
+      recepteur: src.recipientSiret,
+    },
+    invoices: [
+      {
+        numOrdre: '1',
+        fournisseur: { typeIdentifiant: '1', identifiant: src.supplier.siret, raisonSociale: opt(src.supplier.designation), codePays: opt(src.supplier.codePays), iban: opt(src.supplier.iban), bic: opt(src.supplier.bic), modeEmission: 'PDF' },
+        debiteur: { typeIdentifiant: '1', identifiant: src.recipientSiret, nom: opt(src.recipientName), codeService: opt(src.codeService) },
+        numero: src.numeroFacture,
+        type: src.typeFacture === 'AVOIR' ? '381' : '380',
+        cadre: cadreShort(src.cadre),
+        dateEmission: src.dateFacture,
+        modePaiement: { code: '30', libelle: 'Virement' },
+        dateReception: src.dateReception,
+        devise: src.devise,
+        montants: { ht: src.montantHT, ttc: src.montantTTC, netAPayer: src.montantAPayer },
+        numeroMarche: opt(src.numeroMarche),
+        numeroEngagement: opt(src.engagement),
+        lignes: src.lines.map((l) => ({ numOrdre: String(l.numero), referenceProduit: l.reference, prixUnitaire: l.prixUnitaire, quantite: l.quantite, montantHT: l.montantHT, tauxTVA: l.tauxTva })),
+        pieces: src.attachments.map((a, i) => ({ numOrdre: String(i + 1), filename: a.name, typePJ: a.typePJ, mime: a.mime, bytes: a.content })),
+      },
+    ],
+  });
+  return Buffer.from(bytes).toString('utf8');
 }
-
 /** PIVOT of a stored sandbox invoice, honouring its injected defect if any. */
 export function pivotForInvoice(inv: SandboxInvoice, recipient: { siret: string; name: string }, codeService: string | null, now: Date): Buffer {
   if (inv.defect === 'malformed_pivot') {
@@ -106,29 +95,33 @@ export function pivotForInvoice(inv: SandboxInvoice, recipient: { siret: string;
   return Buffer.from(xml, 'utf8');
 }
 
-/** Reads a deposited PIVOT-shaped flow (`IN_DP_E2_CPP_FACTURE_MIN` in the sandbox) into a draft. */
+/** Reads a deposited PIVOT-shaped flow (`IN_DP_E2_CPP_FACTURE_MIN` in the sandbox) into drafts. */
 export function readPivotDrafts(bytes: Uint8Array): SandboxInvoiceDraft[] {
-  const p = readPivot(bytes);
-  if (!p.debiteur.identifiant) throw new Error('Debiteur/Identifiant manquant');
-  if (!p.dateFacture) throw new Error('DateEmissionFacture manquante');
-  if (!p.montantHT || !p.montantTTC || !p.montantTVA) throw new Error('montants manquants');
-  return [
-    {
-      numeroFacture: p.numeroFacture,
-      dateFacture: p.dateFacture,
-      recipientSiret: p.debiteur.identifiant,
-      codeService: p.debiteur.codeService,
-      supplier: { siret: p.supplier.identifiant, designation: p.supplier.raisonSociale, iban: p.supplier.iban ?? '', bic: p.supplier.bic ?? '', codePays: p.supplier.codePays ?? 'FR' },
-      typeFacture: p.typeCode === '381' ? 'AVOIR' : 'FACTURE',
-      devise: p.devise,
-      montantHT: p.montantHT,
-      montantTVA: p.montantTVA,
-      montantTTC: p.montantTTC,
-      montantAPayer: p.montantNetAPayer ?? p.montantTTC,
-      engagement: p.engagement,
-      numeroMarche: p.numeroMarche,
-      lines: p.lines.map((l) => ({ numero: l.numero, reference: l.reference ?? '', denomination: l.reference ?? '', quantite: l.quantite ?? '1', prixUnitaire: l.prixUnitaire ?? '0', montantHT: l.montantHT ?? '0.00', tauxTva: l.tauxTva ?? '0' })),
-      attachments: p.attachments,
-    },
-  ];
+  return readPivot(bytes).invoices.map((p) => {
+    const need = (v: string | undefined, what: string) => {
+      if (!v) throw new Error(`${what} manquant`);
+      return v;
+    };
+    const ht = need(p.montants.ht, 'MontantHT');
+    const ttc = need(p.montants.ttc, 'MontantTTC');
+    if (!isAmount(ht) || !isAmount(ttc)) throw new Error('montant non décimal');
+    return {
+      numeroFacture: need(p.numero, 'DonneesFacture/Id'),
+      dateFacture: need(p.dateEmission, 'DateEmissionFacture'),
+      recipientSiret: need(p.debiteur.identifiant, 'Debiteur/Identifiant'),
+      codeService: p.debiteur.codeService ?? null,
+      supplier: { siret: need(p.fournisseur.identifiant, 'Fournisseur/Identifiant'), designation: p.fournisseur.raisonSociale ?? '', iban: p.fournisseur.iban ?? '', bic: p.fournisseur.bic ?? '', codePays: p.fournisseur.codePays ?? 'FR' },
+      typeFacture: p.type === '381' ? 'AVOIR' : 'FACTURE',
+      devise: p.devise ?? 'EUR',
+      montantHT: toAmount(ht),
+      // PIVOT carries HT and TTC; the VAT total is their difference.
+      montantTVA: toAmount(dec(ttc).minus(ht)),
+      montantTTC: toAmount(ttc),
+      montantAPayer: p.montants.netAPayer && isAmount(p.montants.netAPayer) ? toAmount(p.montants.netAPayer) : toAmount(ttc),
+      engagement: p.numeroEngagement ?? null,
+      numeroMarche: p.numeroMarche ?? null,
+      lines: p.lignes.map((l, i) => ({ numero: Number(l.numOrdre ?? i + 1), reference: l.referenceProduit ?? '', denomination: l.referenceProduit ?? '', quantite: l.quantite ?? '1', prixUnitaire: l.prixUnitaire ?? '0', montantHT: l.montantHT ?? '0.00', tauxTva: l.tauxTVA ?? '0' })),
+      attachments: p.pieces.map((x) => ({ name: x.filename, mime: x.mime, typePJ: x.typePJ === '02' ? ('02' as const) : ('01' as const), content: Buffer.from(x.bytes) })),
+    } satisfies SandboxInvoiceDraft;
+  });
 }

@@ -55,7 +55,8 @@ function decodeAttachments(model: EInvoice): Attachment[] {
   const out: Attachment[] = [];
   for (const doc of model.supportingDocuments ?? []) {
     const b64 = doc.attachment?.base64;
-    if (!b64 || !BASE64.test(b64) || b64.length % 4 === 1) continue; // invalid blobs surface as findings, not crashes
+    // not valid base64: left out of the decoded list (EN 16931 has no rule on it; the XSD layer does)
+    if (!b64 || !BASE64.test(b64) || b64.length % 4 === 1) continue;
     if ((b64.length * 3) / 4 > MAX_ATTACHMENT_BYTES) continue;
     out.push({
       reference: doc.id,

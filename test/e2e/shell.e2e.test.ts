@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems } from './support/a11y.js';
 import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
 
@@ -21,7 +21,8 @@ async function newPage(): Promise<Page> {
   const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl });
   contexts.push(ctx);
   const page = await ctx.newPage();
-  page.setDefaultTimeout(10_000);
+  // Generous waits: CI machines run two test files at once on two cores.
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
   return page;
 }
@@ -77,6 +78,14 @@ beforeAll(async () => {
   ]);
   expect(app.logins.get('finance_agent')?.email).toBe('finances@demo.facteur.local');
   expect(app.logins.get('service_agent')?.email).toBe('voirie@demo.facteur.local');
+});
+
+// On failure, a picture of every open page says more than a timeout message.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== 'fail') return;
+  const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
+  let i = 0;
+  for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: path.join(shots, `FAILED-${name}-${i++}.png`), fullPage: true }).catch(() => {});
 });
 
 afterAll(async () => {
@@ -362,6 +371,8 @@ describe('web app shell', () => {
     await finance.keyboard.press('Enter');
     await finance.getByRole('heading', { level: 1, name: `Facture ${number}` }).waitFor();
     expect(new URL(finance.url()).pathname).toBe(`/factures/${focused}`);
+    // The focus lands on the new page's heading, so reading starts at the top of the invoice.
+    await finance.waitForFunction((n) => document.activeElement?.tagName === 'H1' && document.activeElement.textContent === `Facture ${n}`, number);
   });
 
   it('shows a Voirie agent only Voirie invoices, and "Facture introuvable" for an Écoles invoice opened by URL', async () => {

@@ -82,8 +82,16 @@ function Shell() {
       first.current = false;
       return;
     }
-    const h1 = document.querySelector<HTMLElement>('main h1');
-    h1?.focus({ preventScroll: true });
+    // Pages that load data render their h1 a moment later: wait for it (a few seconds at most).
+    let frame = 0;
+    const deadline = performance.now() + 5000;
+    const tryFocus = () => {
+      const h1 = document.querySelector<HTMLElement>('main h1');
+      if (h1) h1.focus({ preventScroll: true });
+      else if (performance.now() < deadline) frame = requestAnimationFrame(tryFocus);
+    };
+    tryFocus();
+    return () => cancelAnimationFrame(frame);
   }, [location.path]);
 
   const signedIn = state.kind === 'signed_in';

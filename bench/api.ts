@@ -8,6 +8,7 @@ import { buildServer } from '../src/app/server.js';
 import { createTenant } from '../src/modules/tenants/tenants.usecases.js';
 import { createUser } from '../src/modules/identity/identity.usecases.js';
 import { percentile, runLoad } from './_load.js';
+import { createScratchDatabase } from '../src/db/scratch.js';
 
 /**
  * Seeds N invoices (default 100,000) in one tenant, then 50 concurrent clients page the
@@ -19,18 +20,8 @@ export async function main(args: string[]) {
   const concurrency = 50;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-bench-api-'));
   const url = process.env.DATABASE_URL;
-  let dbUrl = url;
-  if (url) {
-    const pg = (await import('pg')).default;
-    const name = `facteur_bench_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-  }
+  const scratch = url ? await createScratchDatabase(url, 'facteur_bench_api') : null;
+  const dbUrl = scratch?.url;
   const config = parseConfig({ server: { port: 0, host: '127.0.0.1' }, database: { url: dbUrl, poolSize: 20 }, dataDir, blobs: { driver: 'memory' }, security: { secretKey: 'b'.repeat(64), loginMaxAttempts: 1000 }, demo: {}, log: { level: 'error' }, mail: {} });
   const s = await composeApp(config);
   const system = { kind: 'system' as const, component: 'bench' };
@@ -72,6 +63,7 @@ export async function main(args: string[]) {
   }
   await app.close();
   await s.close();
+  await scratch?.drop();
   const lat = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const requests = results.reduce((a, r) => a + r.requests, 0);
   const errors = results.reduce((a, r) => a + r.errors, 0);

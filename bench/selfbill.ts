@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { openDatabase } from '../src/db/db.js';
+import { createScratchDatabase } from '../src/db/scratch.js';
 import { fixedClock } from '../src/shared/clock.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createFsBlobStore } from '../src/modules/documents/drivers/fs.js';
@@ -26,17 +26,8 @@ export async function main(args: string[]) {
   const nRows = opt('rows', 1_000_000);
   const workers = opt('workers', os.cpus().length);
   const url = process.env.DATABASE_URL;
-  let dbUrl: string | undefined;
-  if (url) {
-    const name = `facteur_bench_sb_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`create database ${name}`);
-    await c.end();
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-  }
+  const scratch = url ? await createScratchDatabase(url, 'facteur_bench_sb') : null;
+  const dbUrl = scratch?.url;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-bench-sb-'));
   const h = await openDatabase({ url: dbUrl, dataDir: path.join(dir, 'db'), poolSize: 8 });
   const system = { kind: 'system' as const, component: 'bench' };
@@ -109,6 +100,7 @@ export async function main(args: string[]) {
   await pool.close();
   clearInterval(sampler);
   await h.close();
+  await scratch?.drop();
   const r = report.phases;
   const total = phase.import_activity + phase.run;
   process.stdout.write(

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db/db.js';
+import { createScratchDatabase } from '../../src/db/scratch.js';
 
 /**
  * A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
@@ -8,22 +8,13 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/db.js';
 export async function createTestDatabase(): Promise<DatabaseHandle> {
   const url = process.env.DATABASE_URL;
   if (!url) return openDatabase({ dataDir: 'memory://' });
-  const name = `facteur_t_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  const handle = await openDatabase({ url: u.toString(), poolSize: 5 });
+  const scratch = await createScratchDatabase(url, 'facteur_t');
+  const handle = await openDatabase({ url: scratch.url, poolSize: 5 });
   return {
     ...handle,
     close: async () => {
       await handle.close();
-      const a = new pg.Client({ connectionString: url });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`).catch(() => a.query(`drop database if exists ${name}`));
-      await a.end();
+      await scratch.drop();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migrator.js';
+import { enableTenantRls } from '../rls.js';
 
 export async function up({ db }: MigrationContext): Promise<void> {
   await sql`
@@ -161,16 +162,6 @@ create index outbox_due on outbox (status, next_attempt_at);
 create index outbox_invoice on outbox (tenant_id, invoice_id);
 `.execute(db);
 
-  // Second wall behind the repositories' tenant filters: row-level security keyed on the
-  // transaction-local setting app.tenant_id ('*' = system work spanning tenants).
-  for (const table of ['services', 'user_services', 'api_keys', 'invoices', 'documents', 'journal', 'journal_heads']) {
-    await sql
-      .raw(
-        `alter table ${table} enable row level security;
-         create policy ${table}_tenant on ${table}
-           using (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*')
-           with check (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*');`,
-      )
-      .execute(db);
-  }
+  // Second wall behind the repositories' tenant filters (see src/db/rls.ts).
+  await enableTenantRls(db, ['services', 'user_services', 'api_keys', 'invoices', 'documents', 'journal', 'journal_heads']);
 }

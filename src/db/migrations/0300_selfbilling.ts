@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migrator.js';
+import { enableTenantRls } from '../rls.js';
 
 export async function up({ db }: MigrationContext): Promise<void> {
   await sql`
@@ -137,14 +138,5 @@ create table sb_contestations (
   resolved_at timestamptz
 );
 `.execute(db);
-  for (const table of ['sb_suppliers', 'sb_mandates', 'sb_series', 'sb_rate_cards', 'sb_activity', 'sb_activity_imports', 'sb_runs', 'sb_invoices', 'sb_contestations']) {
-    await sql
-      .raw(
-        `alter table ${table} enable row level security;
-         create policy ${table}_tenant on ${table}
-           using (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*')
-           with check (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*');`,
-      )
-      .execute(db);
-  }
+  await enableTenantRls(db, ['sb_suppliers', 'sb_mandates', 'sb_series', 'sb_rate_cards', 'sb_activity', 'sb_activity_imports', 'sb_runs', 'sb_invoices', 'sb_contestations']);
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import pg from 'pg';
+import { createScratchDatabase } from '../../db/scratch.js';
 import { openDatabase, type DatabaseHandle } from '../../db/db.js';
 import { fixedClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -26,23 +26,8 @@ async function sharedDatabase(): Promise<{ open: () => Promise<DatabaseHandle>; 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-crash-db-'));
     return { open: () => openDatabase({ dataDir: dir }), env: { SB_DATA_DIR: dir }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `facteur_sb_crash_${Date.now().toString(36)}`;
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    open: () => openDatabase({ url: u.toString(), poolSize: 4 }),
-    env: { SB_DATABASE_URL: u.toString() },
-    drop: async () => {
-      const a = new pg.Client({ connectionString: url });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  const scratch = await createScratchDatabase(url, 'facteur_sb_crash');
+  return { open: () => openDatabase({ url: scratch.url, poolSize: 4 }), env: { SB_DATABASE_URL: scratch.url }, drop: scratch.drop };
 }
 
 describe('self-billing runs are resumable and gap-free', () => {

@@ -16,10 +16,21 @@ export type CertInfo = {
 };
 
 const cache = new WeakMap<Uint8Array, CertInfo>();
+// The same few certificates (signer, CAs, TSA) come back in every token and CMS as new byte
+// arrays: a bounded content-keyed cache avoids rebuilding X509Certificate objects each time.
+const byContent = new Map<string, CertInfo>();
+const MAX_CACHED = 1000;
 
 export function parseCertificate(der: Uint8Array): CertInfo {
   const hit = cache.get(der);
   if (hit) return hit;
+  const sha256 = createHash('sha256').update(der).digest();
+  const key = sha256.toString('base64');
+  const known = byContent.get(key);
+  if (known) {
+    cache.set(der, known);
+    return known;
+  }
   const root = readNode(der, 0);
   const [tbs] = children(root);
   const f = children(tbs);
@@ -47,9 +58,11 @@ export function parseCertificate(der: Uint8Array): CertInfo {
     subjectDer: subject.raw,
     spkiDer: spki.raw,
     extensions,
-    sha256: createHash('sha256').update(der).digest(),
+    sha256,
   };
   cache.set(der, info);
+  if (byContent.size >= MAX_CACHED) byContent.clear();
+  byContent.set(key, info);
   return info;
 }
 

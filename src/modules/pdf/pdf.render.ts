@@ -50,7 +50,7 @@ export async function renderInvoiceDocument(model: EInvoice, opts: RenderOptions
     displayTitle: true,
     info: { Title: title, ...(author ? { Author: author } : {}), Creator: PRODUCER, Producer: PRODUCER, CreationDate: now },
   });
-  doc.on('pageAdded', () => fastDeflateOnEnd((doc as unknown as { page: { content: StreamRefInternals } }).page.content));
+  deflateFast(doc);
   doc.addPage();
   doc.registerFont('R', fonts.regular as unknown as string);
   doc.registerFont('B', fonts.bold as unknown as string);
@@ -82,21 +82,28 @@ export function renderInvoicePdf(model: EInvoice, opts: RenderOptions = {}): Pro
 }
 
 /** The pdfkit internals this module relies on (stable across 0.1x: object refs, catalog, name tree). */
-type StreamRefInternals = { buffer: Uint8Array[]; compress: boolean; data: Record<string, unknown>; end: (chunk?: Uint8Array) => void; write: (chunk: Uint8Array) => void; finalize: () => void };
+type StreamRefInternals = { buffer: Uint8Array[]; compress: boolean; data: Record<string, unknown>; finalize: () => void };
 
 /**
- * Page content streams are deflated at level 1 instead of pdfkit's 6: content streams dominate
- * the compression time, and level 1 costs a third for ~15 % more bytes.
+ * Streams are deflated at level 1 instead of pdfkit's 6 (page content, ToUnicode maps…): level 1
+ * costs a third of the time for ~15 % more bytes, and compression is a large share of rendering.
+ * Wraps `doc.ref` so that every stream pdfkit would compress goes through here instead.
  */
-function fastDeflateOnEnd(ref: StreamRefInternals): void {
-  ref.end = (chunk?: Uint8Array) => {
-    if (chunk) ref.write(chunk);
-    if (ref.buffer.length && ref.data.Filter === undefined) {
-      ref.buffer = [new Uint8Array(deflateSync(Buffer.concat(ref.buffer), { level: 1 }))];
-      ref.compress = false;
-      ref.data.Filter = 'FlateDecode';
-    }
-    ref.finalize();
+function deflateFast(doc: PDFKit.PDFDocument): void {
+  const pk = doc as unknown as { ref: (data?: Record<string, unknown>) => StreamRefInternals };
+  const baseRef = pk.ref;
+  pk.ref = (data?: Record<string, unknown>) => {
+    const ref = baseRef.call(doc, data);
+    const finalize = ref.finalize;
+    ref.finalize = () => {
+      if (ref.compress && ref.buffer.length) {
+        ref.buffer = [new Uint8Array(deflateSync(Buffer.concat(ref.buffer), { level: 1 }))];
+        ref.compress = false;
+        ref.data.Filter = 'FlateDecode';
+      }
+      finalize.call(ref);
+    };
+    return ref;
   };
 }
 

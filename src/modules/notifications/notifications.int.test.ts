@@ -129,6 +129,10 @@ describe('SMS through the HTTP sandbox', () => {
     expect(sms.messages[0]).toMatchObject({ to: '+33612345678' });
     expect(sms.messages[0].text).toContain('F-SMS-1');
     expect(mailsTo(agent.email)).toHaveLength(0);
+    // The other Voirie agent kept the default: an e-mail naming the step, with the link.
+    const task = mailsTo(mail(w.t.voirie)).find((m) => m.subject === '[Facteur] Visa attendu : facture F-SMS-1')!;
+    expect(task.text).toContain('Une étape du circuit vous attend : « Visa 1 » pour la facture F-SMS-1');
+    expect(task.text).toContain(`${PUBLIC_URL}/factures/${id}`);
     // A worker that crashed after sending but before recording: the row runs again, the gateway dedupes.
     await withTenant(w.db, '*', (tx) => tx.updateTable('outbox').set({ status: 'pending', next_attempt_at: new Date(Date.now() - 1000) }).where('id', '=', row.id).execute());
     await drain();
@@ -182,6 +186,11 @@ describe('deadline alerts and push failures', () => {
     expect(await alerts('2026-11-23T09:00:00Z')).toHaveLength(3);
     expect((await alerts('2026-11-24T09:00:00Z'))[0]).toBe('Délai dépassé : facture F-DEAD-1');
     expect((await listInbox(w.db, t3.t.ecoles)).items).toHaveLength(0);
+    await drain();
+    const near = mailsTo(mail(t3.t.voirie)).find((m) => m.subject === '[Facteur] Échéance dans 10 jours : facture F-DEAD-1')!;
+    expect(near.text).toContain('doit être mandatée au plus tard le 22/11/2026 (encore 10 jours)');
+    expect(near.text).toContain(`${PUBLIC_URL}/factures/${id}`);
+    expect(mailsTo(mail(t3.t.voirie)).map((m) => m.subject)).toContain('[Facteur] Délai dépassé : facture F-DEAD-1');
   });
 
   it('a Chorus push that fails for good reaches the finance agents', async () => {
@@ -193,5 +202,9 @@ describe('deadline alerts and push failures', () => {
     const n = (await listInbox(w.db, t4.t.finance)).items.find((i) => i.eventType === 'push_failed')!;
     expect(n).toMatchObject({ invoiceId: id, title: 'Échec d’envoi vers Chorus Pro : facture F-PUSH-1' });
     expect(n.body).toContain('Statut refusé par Chorus Pro');
+    await drain();
+    const failed = mailsTo(mail(t4.t.finance)).find((m) => m.subject === '[Facteur] Échec d’envoi vers Chorus Pro : facture F-PUSH-1')!;
+    expect(failed.text).toContain('Erreur : Statut refusé par Chorus Pro');
+    expect(failed.html).toContain(`href="${PUBLIC_URL}/factures/${id}"`);
   });
 });

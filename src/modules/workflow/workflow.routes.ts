@@ -18,6 +18,9 @@ const email = { type: 'string', maxLength: 254, format: 'email' } as const;
 const body = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
 const params = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 const idOf = (req: { params: unknown }) => (req.params as { id: string }).id;
+const errorBody = { type: 'object', properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } } } } } as const;
+const errors = { 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody, 409: errorBody } as const;
+const transitionResult = { invoiceId: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, version: { type: 'integer' } } as const;
 
 /** People only: machine clients act through the accounting routes. */
 function requireUser(p: Principal) {
@@ -89,6 +92,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
       summary: 'Enregistrer le mandat (logiciel comptable : clé API de portée « accounting »)',
       params,
       body: body({ mandateNumber: { type: 'string', minLength: 1, maxLength: 50 }, mandateDate: { type: 'string', format: 'date' }, expectedVersion: version }, ['mandateNumber']),
+      response: { 200: { type: 'object', properties: { ...transitionResult, mandateNumber: { type: 'string' }, mandateDate: { type: 'string', format: 'date' } } }, ...errors },
     },
   }, async (req) => {
     const { principal, tenantId } = requireTenant(req);
@@ -102,6 +106,10 @@ export function registerWorkflowRoutes(app: FastifyInstance, deps: WorkflowRoute
       summary: 'Enregistrer un statut de paiement (les statuts intermédiaires sont appliqués dans l’ordre)',
       params,
       body: body({ status: { type: 'string', enum: ['accountant', 'accounted', 'paid'] }, date: { type: 'string', format: 'date' }, reference: { type: 'string', maxLength: 100 }, expectedVersion: version }, ['status']),
+      response: {
+        200: { type: 'object', properties: { invoiceId: { type: 'string' }, status: { type: 'string' }, version: { type: 'integer' }, applied: { type: 'array', items: { type: 'object', properties: { to: { type: 'string' }, version: { type: 'integer' } } } } } },
+        ...errors,
+      },
     },
   }, async (req) => {
     const { principal, tenantId } = requireTenant(req);

@@ -7,7 +7,7 @@ import { readFacturX } from '../formats/facturx/index.js';
 import { renderInvoicePdf, writeFacturX } from './index.js';
 import { formatAmount } from './pdf.format.js';
 import { sampleInvoice } from './pdf.test-fixtures.js';
-import { detachAll, qpdfObjects, run, withTempPdf } from './pdf.tools.js';
+import { detachAll, qpdfObjects, run, withTempPdf } from './pdf.test-tools.js';
 
 const fixtures = path.resolve(process.cwd(), '../shared/testdata/facturx/tests/fixtures/xml');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(fixtures, name)));

@@ -5,7 +5,7 @@ import type { EInvoice } from '../formats/formats.models.js';
 import { renderInvoicePdf } from './index.js';
 import { formatAmount } from './pdf.format.js';
 import { sampleInvoice } from './pdf.test-fixtures.js';
-import { run, withTempPdf } from './pdf.tools.js';
+import { run, withTempPdf } from './pdf.test-tools.js';
 
 const text = (pdf: Uint8Array) =>
   withTempPdf(pdf, (file) => execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\u202f/g, ' '));

@@ -12,6 +12,7 @@ import {
   type PdfValue,
 } from './pdf-objects.js';
 import { recoverObjectTable, recoverTrailer } from './pdf-recovery.js';
+import { readXrefStream, readXrefTable, type XrefEntry } from './pdf-xref.js';
 
 export type PdfReadLimits = DecodeLimits & {
   maxFileBytes: number;
@@ -31,7 +32,6 @@ export const defaultPdfReadLimits: PdfReadLimits = {
   timeBudgetMs: 5_000,
 };
 
-type XrefEntry = { type: 1; offset: number; gen: number } | { type: 2; stm: number; idx: number };
 
 /**
  * A lazily-resolved PDF file. Opening reads the cross-reference data (tables, streams, /Prev
@@ -237,80 +237,14 @@ export class PdfFile {
   private readXrefSection(offset: number): PdfDict {
     const lx = new PdfLexer(this.bytes, offset);
     const save = lx.pos;
-    if (lx.readRegular() === 'xref') {
-      for (;;) {
-        this.checkDeadline();
-        const save2 = lx.pos;
-        const tok = lx.readRegular();
-        if (tok === 'trailer') break;
-        const count = Number(lx.readRegular());
-        const start = Number(tok);
-        if (!Number.isInteger(start) || !Number.isInteger(count) || count < 0 || start + count > this.limits.maxObjects) {
-          lx.pos = save2;
-          throw new PdfSyntaxError('sous-section xref invalide', save2);
-        }
-        for (let i = 0; i < count; i++) {
-          const off = Number(lx.readRegular());
-          const gen = Number(lx.readRegular());
-          const kind = lx.readRegular();
-          if (!Number.isInteger(off) || !Number.isInteger(gen) || (kind !== 'n' && kind !== 'f')) {
-            throw new PdfSyntaxError('entrée xref invalide', lx.pos);
-          }
-          const num = start + i;
-          if (!this.xref.has(num) && kind === 'n' && off > 0) this.xref.set(num, { type: 1, offset: off, gen });
-          else if (!this.xref.has(num) && kind === 'f') this.xref.set(num, { type: 1, offset: -1, gen });
-        }
-      }
-      const t = lx.parseValue();
-      if (!(t instanceof PdfDict)) throw new PdfSyntaxError('dictionnaire trailer invalide', lx.pos);
-      return t;
-    }
+    if (lx.readRegular() === 'xref') return readXrefTable(lx, this.xref, this.limits.maxObjects, () => this.checkDeadline());
     lx.pos = save;
     const { value } = this.parseObjectAt(offset);
     if (!(value instanceof PdfStream) || !(value.dict.get('Type') instanceof PdfName) || (value.dict.get('Type') as PdfName).name !== 'XRef') {
       throw new PdfSyntaxError("startxref ne désigne ni une table xref ni un flux /XRef", offset);
     }
-    this.readXrefStream(value);
+    readXrefStream(value.dict, this.decode(value), this.xref, this.limits.maxObjects);
     return value.dict;
-  }
-
-  private readXrefStream(stm: PdfStream): void {
-    const w = stm.dict.get('W');
-    const size = stm.dict.get('Size');
-    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === 'number' && x >= 0 && x <= 8) || typeof size !== 'number') {
-      throw new PdfSyntaxError('flux /XRef : /W ou /Size invalide');
-    }
-    if (size > this.limits.maxObjects) throw new PdfSyntaxError(`trop d'objets (${size})`);
-    const [w0, w1, w2] = w as number[];
-    const idxV = stm.dict.get('Index');
-    const index = Array.isArray(idxV) ? (idxV as number[]) : [0, size];
-    const data = this.decode(stm);
-    const rowLen = w0 + w1 + w2;
-    let p = 0;
-    const field = (width: number, dflt: number) => {
-      if (width === 0) return dflt;
-      let v = 0;
-      for (let i = 0; i < width; i++) v = v * 256 + data[p++];
-      return v;
-    };
-    for (let s = 0; s + 1 < index.length; s += 2) {
-      const start = index[s];
-      const count = index[s + 1];
-      if (typeof start !== 'number' || typeof count !== 'number' || start + count > this.limits.maxObjects) {
-        throw new PdfSyntaxError('flux /XRef : /Index invalide');
-      }
-      for (let i = 0; i < count; i++) {
-        if (p + rowLen > data.length) throw new PdfSyntaxError('flux /XRef tronqué');
-        const type = field(w0, 1);
-        const a = field(w1, 0);
-        const c = field(w2, 0);
-        const num = start + i;
-        if (this.xref.has(num)) continue;
-        if (type === 1) this.xref.set(num, { type: 1, offset: a, gen: c });
-        else if (type === 2) this.xref.set(num, { type: 2, stm: a, idx: c });
-        else this.xref.set(num, { type: 1, offset: -1, gen: 0 });
-      }
-    }
   }
 
   /** Every in-use object must start at its announced offset with the announced number. */

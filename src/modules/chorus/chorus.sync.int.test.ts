@@ -164,4 +164,24 @@ describe('Chorus sync into the register', () => {
     sandbox.state.clearFaults();
     expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 3, unchanged: 7, failed: 0 });
   });
+
+  it('stops the run when Chorus refuses the technical account mid-sync, and resumes once it is fixed', async () => {
+    const { tenantId } = await setupTenant();
+    await startSandbox();
+    sandbox.seedInvoices(30);
+    const account = sandbox.state.accounts.get(sandbox.credentials.login)!;
+    const port: ChorusPort = {
+      ...client,
+      searchReceivedInvoices: async (q) => {
+        const r = await client.searchReceivedInvoices(q);
+        account.password = 'changé-sur-chorus'; // the password expired and was reset on Chorus Pro
+        return r;
+      },
+    };
+    await expect(syncTenant({ db: h.db, port, blobs, tenantId, clock: systemClock, structures })).rejects.toMatchObject({ code: 'chorus.auth_failed' });
+    account.password = sandbox.credentials.password;
+    const r = await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures });
+    expect(r.created + r.resumed).toBe(30);
+    expect(r.failed).toBe(0);
+  });
 });

@@ -86,6 +86,7 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
   if (cursor && cursor < from) from = cursor;
   const to = `${today}T23:59:59`;
   let latest: string | null = null;
+  let fatal: unknown = null;
   const batch: Insertable<ChorusInvoicesTable>[] = [];
 
   const processOne = async (s: ChorusInvoiceSummary, known: KnownChorusInvoice | undefined, idStructure: number) => {
@@ -144,7 +145,10 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
       counts.ignoredStatuses += r.ignored;
     } catch (e) {
       // One invoice's trouble must not stop the others; auth failures stop the run (nothing would work).
-      if (isAppError(e) && (e.code === 'chorus.auth_failed' || e.code === 'chorus.forbidden')) throw e;
+      if (isAppError(e) && (e.code === 'chorus.auth_failed' || e.code === 'chorus.forbidden')) {
+        fatal ??= e;
+        return;
+      }
       counts.failed++;
       log.warn({ tenantId, idFacture: s.idFacture, err: e }, 'facture Chorus non synchronisée, nouvel essai au prochain passage');
     }
@@ -159,9 +163,12 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
       const items = filter ? result.invoices.filter((i) => i.codeServiceExecutant && filter.has(i.codeServiceExecutant)) : result.invoices;
       const known = await withTenant(db, tenantId, (tx) => findKnownInvoices(tx, tenantId, items.map((i) => i.idFacture)));
       await pool(items, args.concurrency ?? 8, async (s) => {
+        // After an auth failure no worker starts a new invoice; the run ends with that error.
+        if (fatal) return;
         await processOne(s, known.get(s.idFacture), structure.idStructureCPP);
         args.onProgress?.(counts);
       });
+      if (fatal) throw fatal;
       if (batch.length) {
         const rows = batch.splice(0);
         await withTenant(db, tenantId, (tx) => chorusDb(tx).insertInto('chorus_invoices').values(rows).onConflict((oc) => oc.columns(['tenant_id', 'id_facture']).doNothing()).execute());

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { createHttpTsaClient } from './tsa/drivers/http.js';
+import { issueCrl } from './testing/test-pki.js';
+import { verifyPdf } from './verify/verify-pdf.js';
 import { startTestTsa, type TestTsa } from './tsa/test-tsa-server.js';
 import { sealPdf } from './sealing.usecases.js';
 import { makeInvoicePdf } from './testing/test-pdfs.js';
@@ -147,5 +150,44 @@ describe('sealed PDFs checked with Debian tools', () => {
     expect(widget['/AP']).toBeDefined();
     const render = run('pdftotext', ['-f', '2', '-l', '2', file, '-']);
     expect(render.code).toBe(0);
+  });
+
+  it('a PDF with object streams and an xref stream (pdf-lib) sealed up to B-LTA: three stream-xref updates, qpdf clean, verified', async () => {
+    const d = await PDFDocument.create();
+    const font = await d.embedFont(StandardFonts.Helvetica);
+    for (let i = 0; i < 2; i++) d.addPage().drawText(`Facture page ${i + 1}`, { x: 50, y: 700, font });
+    const input = await d.save({ useObjectStreams: true });
+    expect(run('qpdf', ['--show-xref', write(dir, 'objstm-in.pdf', input)]).out).toContain('compressed; stream');
+    const crl = (issuer: typeof fx.pki.root) => issueCrl({ issuer, revoked: [], thisUpdate: new Date(), nextUpdate: new Date(Date.now() + 86_400_000) });
+    const { pdf } = await sealPdf({
+      pdf: input,
+      profile: fx.profile,
+      signer: fx.signer,
+      tsa: createHttpTsaClient({ urls: [tsa.url] }),
+      level: 'B-LTA',
+      trustAnchors: [fx.pki.root.cert],
+      fetchRevocation: false,
+      revocation: { crls: [crl(fx.pki.intermediate), crl(fx.pki.root)] },
+      visible: { page: 1, x: 50, y: 50, width: 160, height: 40 },
+    });
+    const file = write(dir, 'objstm-lta.pdf', pdf);
+    const check = run('qpdf', ['--check', file]);
+    expect(check.code).toBe(0);
+    expect(check.out + check.err).not.toMatch(/WARNING/);
+    const out = pdfsig(file, nss);
+    // poppler 22.12 validates the CAdES signature but not ETSI.RFC3161 document timestamps
+    // ("Unable to validate this type of signature"): the timestamp is checked with openssl ts.
+    expect(out.match(/Signature Validation: Signature is Valid\./g)?.length).toBe(1);
+    expect(out).toContain('Certificate is Trusted.');
+    expect(out.match(/Total document signed/g)?.length).toBe(1);
+    const docTs = extractLastSignature(pdf);
+    const tokFile = write(dir, 'docts.tst', docTs.cms);
+    const digest = createHash('sha256').update(docTs.signedBytes).digest('hex');
+    const tsaChain = writePem(dir, 'tsa-chain2.pem', [fx.pki.tsa.cert, fx.pki.intermediate.cert]);
+    const v = run('openssl', ['ts', '-verify', '-digest', digest, '-in', tokFile, '-token_in', '-CAfile', caFile, '-untrusted', tsaChain]);
+    expect(v.out + v.err).toContain('Verification: OK');
+    const r = await verifyPdf(pdf, { trustAnchors: [fx.pki.root.cert] });
+    expect(r.signatures[0].pades.level).toBe('B-LTA');
+    expect(r.valid).toBe(true);
   });
 });

@@ -59,15 +59,18 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
     throw sealingErrors.pdfUnreadable(`arbre des pages : ${(e as Error).message.slice(0, 200)}`);
   }
   if (!pageRefs.length) throw sealingErrors.pdfUnreadable('aucune page');
-  return {
-    bytes,
-    doc,
-    context: doc.context,
-    prevXref,
-    xrefKind,
-    size: doc.context.largestObjectNumber + 1,
-    pageRefs,
-  };
+  // pdf-lib drops object streams and xref streams from its context, so its largest object number
+  // can be below theirs: take the trailer's /Size too, or new objects would reuse those numbers.
+  const size = Math.max(doc.context.largestObjectNumber + 1, trailerSize(bytes, prevXref, xrefKind));
+  return { bytes, doc, context: doc.context, prevXref, xrefKind, size, pageRefs };
+}
+
+/** /Size of the last cross-reference section (trailer dictionary or xref stream dictionary). */
+function trailerSize(bytes: Uint8Array, prevXref: number, kind: 'table' | 'stream'): number {
+  const window = latin1.decode(bytes.subarray(prevXref, Math.min(bytes.length, prevXref + (kind === 'table' ? 4 * 1024 * 1024 : 4096))));
+  const dict = kind === 'table' ? window.slice(window.indexOf('trailer')) : window.slice(0, window.indexOf('stream'));
+  const m = dict.match(/\/Size\s+(\d+)/);
+  return m ? Number(m[1]) : 0;
 }
 
 /** Signature fields that carry a value (signed), walking /Kids with a bound. */

@@ -53,7 +53,12 @@ export async function changesAfterSigning(bytes: Uint8Array, signedEnd: number, 
   if (appended <= 0) return { status: 'none', appendedBytes: 0, details: [] };
   const tail = latin1.decode(bytes.subarray(signedEnd));
   if (/^\s*$/.test(tail)) return { status: 'none', appendedBytes: appended, details: ['whitespace only after the signed range'] };
-  const defs = [...tail.matchAll(/(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g)].map((m) => ({ num: Number(m[1]), gen: Number(m[2]) }));
+  const defs = [...tail.matchAll(/(?:^|[\r\n\s])(\d{1,10})\s+(\d{1,5})\s+obj\b/g)].map((m) => ({
+    num: Number(m[1]),
+    gen: Number(m[2]),
+    // pdf-lib drops cross-reference streams from its context: recognise them from the raw text.
+    isXref: /^[^>]{0,40}<<[^]{0,300}?\/Type\s*\/XRef\b/.test(tail.slice(m.index! + m[0].length, m.index! + m[0].length + 400)),
+  }));
   const hasEof = /%%EOF\s*$/.test(tail);
   if (!defs.length || !hasEof) return { status: 'modified', appendedBytes: appended, details: [`${appended} bytes appended after signing are not a valid incremental update`] };
 
@@ -87,6 +92,8 @@ export async function changesAfterSigning(bytes: Uint8Array, signedEnd: number, 
     const key = ref.toString();
     const now = ctx.lookup(ref);
     const before = old.lookup(ref);
+    // Only an object pdf-lib dropped may be skipped as a cross-reference stream: text alone could lie.
+    if (!now && d.isXref) continue;
     if (!now) {
       modified = true;
       details.push(`object ${key} unreadable`);

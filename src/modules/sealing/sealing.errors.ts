@@ -32,6 +32,7 @@ export const sealingErrors = {
   pdfTooLarge: (bytes: number, max: number) => make('sealing.pdf_too_large', 413, 'Le PDF dépasse la taille maximale acceptée.', { bytes, max }),
   pdfAlreadySigned: (count: number) =>
     make('sealing.pdf_already_signed', 409, 'Le PDF contient déjà une signature : il ne sera pas scellé une seconde fois.', { count }),
+  pdfLocked: () => make('sealing.pdf_locked', 409, "Le document est certifié sans modification autorisée (DocMDP) : il ne peut pas être contresigné."),
   badPage: (page: number, pages: number) =>
     make('sealing.bad_page', 400, `Page ${page} inexistante (le document en compte ${pages}).`, { page, pages }),
   signerFailed: (reason: string, cause?: unknown) =>

@@ -75,4 +75,9 @@ export type SealInput = {
   fetchRevocation?: boolean;
   httpFetch?: typeof fetch;
   onSealed?: (event: SealEvent) => void;
+  /**
+   * Add the seal next to existing signatures (countersigning a supplier's signed acte
+   * d'engagement). Off by default: an already signed PDF is refused.
+   */
+  countersign?: boolean;
 };

@@ -109,6 +109,19 @@ describe('sealPdf: rules and bad input', () => {
     expect(await codeOf(sealPdf({ pdf: third, profile: fx.profile, signer: fx.signer }))).toBe('sealing.pdf_already_signed');
   });
 
+  it('countersigning (opt-in) keeps the existing signature valid: only a signature was added after it', async () => {
+    const third = new Uint8Array(readFileSync(join(signedSamplesDir(), 'signed.pdf')));
+    const { pdf: both } = await sealPdf({ pdf: third, profile: fx.profile, signer: fx.signer, countersign: true });
+    const r = await verifyPdf(both, { trustAnchors: [fx.pki.root.cert] });
+    expect(r.signatures).toHaveLength(2);
+    const [supplier, ours] = r.signatures;
+    expect(supplier.integrity).toMatchObject({ digestMatches: true, signatureValid: true });
+    expect(supplier.changesAfterSigning.status).toBe('allowed');
+    expect(ours.byteRange.coversWholeFile).toBe(true);
+    expect(ours.valid).toBe(true);
+    expect(ours.fieldName).not.toBe(supplier.fieldName);
+  });
+
   it('an unknown level or page is refused', async () => {
     expect(await codeOf(sealPdf({ pdf, profile: fx.profile, signer: fx.signer, level: 'B-X' as never }))).toBe('sealing.bad_level');
     expect(

@@ -3,7 +3,7 @@ import { toHex } from './asn1/der.js';
 import { OID, nodeHash, type HashName } from './asn1/oids.js';
 import { formatName, parseCertificate } from './asn1/x509.js';
 import { attribute, buildCadesSignedData } from './cms/cades-builder.js';
-import { countSignedFields, loadPdf } from './pdf/pdf-load.js';
+import { countSignedFields, docMdpLevel, loadPdf } from './pdf/pdf-load.js';
 import { ContentsOverflow, byteRangeDigest, embedContents, prepareSignature } from './pdf/signature-field.js';
 import { addDssUpdate } from './pdf/dss.js';
 import { addDocumentTimestamp } from './pdf/doc-timestamp.js';
@@ -45,7 +45,9 @@ export async function sealPdf(input: SealInput): Promise<{ pdf: Uint8Array; even
   const hash: HashName = profile.hash ?? 'SHA-256';
   const pdf = await loadPdf(input.pdf);
   const signed = countSignedFields(pdf);
-  if (signed > 0) throw sealingErrors.pdfAlreadySigned(signed);
+  if (signed > 0 && !input.countersign) throw sealingErrors.pdfAlreadySigned(signed);
+  // DocMDP P=1 (ISO 32000-1 12.8.2.2): the certifying signer forbade any change, even signatures.
+  if (signed > 0 && docMdpLevel(pdf) === 1) throw sealingErrors.pdfLocked();
 
   const cert = parseCertificate(signer.certificate);
   const subject = formatName(cert.subjectDer);
@@ -64,7 +66,7 @@ export async function sealPdf(input: SealInput): Promise<{ pdf: Uint8Array; even
       location: profile.location,
       contactInfo: profile.contactInfo,
       contentsSize: reserve,
-      fieldName: profile.fieldName ?? 'CachetFacteur',
+      fieldName: (profile.fieldName ?? 'CachetFacteur') + (signed > 0 ? `-${pdf.size}` : ''),
       visible,
     });
     const contentDigest = byteRangeDigest(prepared, hash);

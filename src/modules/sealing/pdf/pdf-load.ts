@@ -93,3 +93,17 @@ export function countSignedFields(pdf: LoadedPdf): number {
   }
   return count;
 }
+
+/** DocMDP permission level (1: no change, 2: form fill and signing, 3: + annotations), if certified. */
+export function docMdpLevel(pdf: LoadedPdf): number | undefined {
+  const perms = pdf.context.lookupMaybe(pdf.doc.catalog.get(PDFName.of('Perms')), PDFDict);
+  const sig = pdf.context.lookupMaybe(perms?.get(PDFName.of('DocMDP')), PDFDict);
+  const refs = pdf.context.lookupMaybe(sig?.get(PDFName.of('Reference')), PDFArray);
+  for (const r of refs?.asArray() ?? []) {
+    const params = pdf.context.lookupMaybe(pdf.context.lookupMaybe(r, PDFDict)?.get(PDFName.of('TransformParams')), PDFDict);
+    const p = params?.get(PDFName.of('P'));
+    if (p && 'asNumber' in p) return (p as unknown as { asNumber(): number }).asNumber();
+    if (params) return 2;
+  }
+  return undefined;
+}

@@ -1,21 +1,11 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Service } from '../api';
 import { normaliseAmountInput } from '../format';
+import { statuses } from '../../../src/modules/invoices/invoices.lifecycle';
 import { translateDynamic, useI18n, type MessageKey } from '../i18n';
 
-export const allStatuses = [
-  'to_verify',
-  'import_error',
-  'received',
-  'suspended',
-  'completed',
-  'rejected',
-  'service_done',
-  'mandated',
-  'accountant',
-  'accounted',
-  'paid',
-] as const;
+// The lifecycle module is pure (no Node API): the web app takes the status list from it directly.
+export const allStatuses = statuses;
 
 export type Filters = {
   status: string[];

@@ -5,7 +5,7 @@ import { translateDynamic, useI18n, type MessageKey } from '../i18n';
 import { Link, useRouter } from '../router';
 import { useSession, visibleServices } from '../session';
 import { StatusBadge } from '../components/status-badge';
-import { InvoiceFilters, filtersFromSearch, type Filters } from '../components/invoice-filters';
+import { InvoiceFilters, filtersFromSearch, filtersToSearch, type Filters } from '../components/invoice-filters';
 import { useDocumentTitle } from '../use-document-title';
 
 const PAGE_SIZE = 50;
@@ -13,11 +13,10 @@ const PAGE_SIZE = 50;
 type SortKey = 'number' | 'supplier' | 'service' | 'status' | 'received' | 'ttc' | 'due';
 type Sort = { key: SortKey; dir: 'asc' | 'desc' } | null;
 
+/** The API query is the address-bar query plus the page size and the keyset cursor. */
 function toApiParams(f: Filters, cursor?: string) {
-  const p = new URLSearchParams();
-  if (f.status.length) p.set('status', f.status.join(','));
-  for (const k of ['serviceId', 'supplier', 'number', 'receivedFrom', 'receivedTo', 'minTtc', 'maxTtc'] as const) if (f[k]) p.set(k, f[k]);
-  p.set('limit', f.limit || String(PAGE_SIZE));
+  const p = new URLSearchParams(filtersToSearch(f));
+  if (!p.has('limit')) p.set('limit', String(PAGE_SIZE));
   if (cursor) p.set('cursor', cursor);
   return p;
 }

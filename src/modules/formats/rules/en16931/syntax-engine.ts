@@ -42,7 +42,7 @@ type Probe = {
 type ParentProbes = { any: Probe[]; byParent: Map<string, Map<string, Probe[]>> };
 type Index = {
   byName: Map<string, Map<string, Group[]>>;
-  candidates: Map<string, Map<string, Group[]>>;
+  candidates: Map<string, Map<string, Plan>>;
   suffix: Array<[string, Group[]]>;
   /** forbidden elements: by namespace and local name, then expected parent (namespace, name) */
   elementProbes: Map<string, Map<string, ParentProbes>>;
@@ -161,17 +161,24 @@ function matchesContext(g: Group, e: XmlElement): boolean {
   return true;
 }
 
-/** Candidate groups by element name (own name contexts + name-suffix contexts), memoised. */
-function candidates(index: Index, e: XmlElement): Group[] {
+type Plan = { groups: Group[]; probes: ParentProbes | undefined; empty: boolean };
+
+/** What to do for elements of a given name: candidate groups and forbidden-path probes, memoised. */
+function planFor(index: Index, e: XmlElement): Plan {
   let inner = index.candidates.get(e.ns);
   if (!inner) index.candidates.set(e.ns, (inner = new Map()));
-  let list = inner.get(e.name);
-  if (!list) {
-    list = [...(index.byName.get(e.ns)?.get(e.name) ?? [])];
-    for (const [suffix, groups] of index.suffix) if (e.name.endsWith(suffix)) list.push(...groups);
-    inner.set(e.name, list);
+  let plan = inner.get(e.name);
+  if (!plan) {
+    const groups = [...(index.byName.get(e.ns)?.get(e.name) ?? [])];
+    for (const [suffix, list] of index.suffix) if (e.name.endsWith(suffix)) groups.push(...list);
+    const probes = index.elementProbes.get(e.ns)?.get(e.name);
+    plan = { groups, probes, empty: groups.length === 0 && !probes };
+    inner.set(e.name, plan);
   }
-  return list;
+  return plan;
+}
+function candidates(index: Index, e: XmlElement): Group[] {
+  return planFor(index, e).groups;
 }
 
 /** Rule groups that handle this node: per pattern, only the first group whose context matches. */
@@ -186,16 +193,14 @@ function winners(index: Index, e: XmlElement): Group[] {
 }
 const NONE: Group[] = [];
 
-const docNodes = new WeakMap<XmlElement, XmlElement[]>();
+let docNodes: { root: XmlElement; nodes: XmlElement[] } | undefined;
 
 /** Every element plus a document node (parent of the root), as '//' starts from the document. */
 function allNodes(root: XmlElement): XmlElement[] {
-  let nodes = docNodes.get(root);
-  if (!nodes) {
-    const docNode = { ...root, name: '#document', ns: '', attrs: [], children: [root], parent: undefined } as XmlElement;
-    nodes = [docNode, ...allElements(root)];
-    docNodes.set(root, nodes);
-  }
+  if (docNodes && docNodes.root === root) return docNodes.nodes;
+  const docNode = { ...root, name: '#document', ns: '', attrs: [], children: [root], parent: undefined } as XmlElement;
+  const nodes = [docNode, ...allElements(root)];
+  docNodes = { root, nodes };
   return nodes;
 }
 
@@ -283,19 +288,26 @@ export function checkSyntaxRules(c: RuleContext): void {
     }
   };
 
-  for (const e of allElements(root)) {
-    const entry = idx.elementProbes.get(e.ns)?.get(e.name);
-    if (entry) {
-      if (entry.any.length) probe(entry.any, e);
-      const parent = e.parent;
-      if (parent) probe(entry.byParent.get(parent.ns)?.get(parent.name), e);
-    }
+  const checkAttributes = (e: XmlElement) => {
     for (const a of e.attrs) {
       if (a.ns !== '') continue;
       probe(idx.probesByAttr.get(a.name), e);
       const owners = idx.attrProbes.get(a.name);
       if (owners) probe(owners.get(e.ns)?.get(e.name), e);
     }
+  };
+
+  for (const e of allElements(root)) {
+    if (e.attrs.length > 0) checkAttributes(e);
+    const plan = planFor(idx, e);
+    if (plan.empty) continue;
+    const entry = plan.probes;
+    if (entry) {
+      if (entry.any.length) probe(entry.any, e);
+      const parent = e.parent;
+      if (parent) probe(entry.byParent.get(parent.ns)?.get(parent.name), e);
+    }
+    if (plan.groups.length === 0) continue;
     for (const g of winners(idx, e)) {
       for (const a of g.asserts) {
         if (a.inverted) continue;

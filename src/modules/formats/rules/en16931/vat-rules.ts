@@ -205,14 +205,14 @@ export function checkVatRules(c: RuleContext): void {
 }
 
 type RawItem = { code?: string; rate?: string; amount?: string; isCharge?: boolean };
-const rawCache = new WeakMap<object, { lines: RawItem[]; acs: RawItem[]; anyAc: RawItem[] }>();
+// single-entry cache: the rules of one document run together (pointer check, no WeakMap lookup)
+let rawCache: { root: XmlElement; items: { lines: RawItem[]; acs: RawItem[]; anyAc: RawItem[] } } | undefined;
 
 /** UBL lines and allowances/charges with their first (Classified)TaxCategory, whatever its scheme. */
 function ublRawItems(c: RuleContext) {
-  let cached = rawCache.get(c.root);
-  if (cached) return cached;
+  if (rawCache && rawCache.root === c.root) return rawCache.items;
   const lineName = c.root.name === 'CreditNote' ? 'cac:CreditNoteLine' : 'cac:InvoiceLine';
-  const lines = els(c.root, lineName).map((l) => ({
+  const lines: RawItem[] = els(c.root, lineName).map((l) => ({
     code: txt(l, 'cac:Item/cac:ClassifiedTaxCategory/cbc:ID'),
     rate: txt(l, 'cac:Item/cac:ClassifiedTaxCategory/cbc:Percent'),
     amount: txt(l, 'cbc:LineExtensionAmount'),
@@ -223,12 +223,12 @@ function ublRawItems(c: RuleContext) {
     amount: txt(a, 'cbc:Amount'),
     isCharge: ublBoolean(txt(a, 'cbc:ChargeIndicator')),
   });
-  const acs = els(c.root, 'cac:AllowanceCharge').map(toItem);
+  const acs: RawItem[] = els(c.root, "cac:AllowanceCharge").map(toItem);
   // '//cac:AllowanceCharge' in the existence test also sees line-level allowances and charges
   const anyAc = acs.concat(els(c.root, `${lineName}/cac:AllowanceCharge`).map(toItem));
-  cached = { lines, acs, anyAc };
-  rawCache.set(c.root, cached);
-  return cached;
+  const items = { lines, acs, anyAc };
+  rawCache = { root: c.root, items };
+  return items;
 }
 
 function taxAmountOk(taxAmount: string | undefined, taxable: string | undefined, rate: string | undefined): boolean {

@@ -80,6 +80,32 @@ async function responsibleUsers(tx: Parameters<typeof serviceMemberIds>[0], tena
   return financeUserIds(tx, tenantId);
 }
 
+/**
+ * Applies the legal clock rules to transitions made by other modules (the Chorus sync mirrors
+ * SUSPENDUE and COMPLETEE with plain lifecycle transitions): every invoice whose status changed
+ * in the last day is reconciled, so the register's due date follows R.2192-29 within minutes.
+ */
+export async function runDgpSweep({ db, clock }: { db: Db; clock: Clock }) {
+  const now = clock.now();
+  const since = new Date(now.getTime() - 86_400_000);
+  const tenants = await withTenant(db, '*', (tx) => tx.selectFrom('tenants').select('id').execute());
+  let checked = 0;
+  for (const { id: tenantId } of tenants) {
+    await withTenant(db, tenantId, async (tx) => {
+      const rows = (await tx
+        .selectFrom('invoices')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('status', 'in', ['received', 'suspended', 'completed'])
+        .where('status_changed_at', '>=', since)
+        .execute()) as unknown as InvoiceRow[];
+      for (const inv of rows) await reconcileDgp(tx, tenantId, inv, now, system);
+      checked += rows.length;
+    });
+  }
+  return { checked };
+}
+
 /** Starts the matching circuit on received or completed invoices that have none running. */
 export async function autoStartCircuits(deps: { db: Db; clock: Clock; blobs: BlobStore; publicUrl: string; logger?: Logger }) {
   const tenants = await withTenant(deps.db, '*', (tx) => wdb(tx).selectFrom('workflow_circuits').select('tenant_id').where('active', '=', true).distinct().execute());
@@ -119,6 +145,13 @@ export function createWorkflowJobs(deps: { db: Db; clock: Clock; blobs: BlobStor
       handler: async () => {
         const r = await runDeadlineAlerts(deps);
         deps.logger.info(r, 'alertes d’échéance');
+      },
+    },
+    {
+      name: 'workflow-dgp-sweep',
+      cron: '*/5 * * * *',
+      handler: async () => {
+        await runDgpSweep(deps);
       },
     },
     {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, setupWorkflow } from '../../../test/support/workflow-fixtures.js';
 import type { Principal } from '../identity/identity.models.js';
 import { transitionInvoice } from '../invoices/invoices.usecases.js';
+import { runDgpSweep } from './workflow.jobs.js';
 import { getInvoiceDgp, getTenantDgpOverview, recordMandate, recordPaymentStatus, setDgpSettings } from './workflow.payment.js';
 import { attestServiceDone, completeInvoice, rejectInvoice, suspendInvoice } from './workflow.usecases.js';
 
@@ -113,6 +114,9 @@ describe('suspension → completion → new period (non-Chorus invoice)', () => 
       // The Chorus sync mirrors COMPLETEE with the system principal; the clock is reconciled from it.
       h.clock.set('2024-05-20T08:00:00Z');
       await transitionInvoice(h.deps, { tenantId: h.t.tenantId, invoiceId: id, action: 'complete' }, { kind: 'system', component: 'chorus-sync' });
+      expect((await h.invoiceRow(id)).dgp_due_on).toBe('2024-07-09'); // the register's naive full period (50 days)
+      await runDgpSweep(h.deps);
+      expect((await h.invoiceRow(id)).dgp_due_on).toBe('2024-07-01');
       const dgp = await getInvoiceDgp(h.deps, h.t.tenantId, id, h.t.finance);
       expect(dgp).toMatchObject({ balanceDays: 42, periodDays: 42, dueOn: '2024-07-01', ordonnateurDueOn: '2024-06-16', phase: 'running' });
     }

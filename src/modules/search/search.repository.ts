@@ -6,15 +6,12 @@ import { keysetCondition, orderBy, searchConditions, sortSpec, type SearchContex
 
 type HitRow = Record<string, unknown> & { sort_value: string; fiscal_year: number; has_attachment: boolean; due_on: string | null; service_name: string | null };
 
-/**
- * One page of results. The page is chosen on `invoice_search` alone (its indexes serve filter,
- * order and keyset), then joined to the invoices for display.
- */
-export async function findInvoicePage(tx: Db | Tx, q: SearchQuery, ctx: SearchContext, limit = q.limit): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
+/** The SQL of one page (exported for EXPLAIN in the benchmark). */
+export function pageQuery(q: SearchQuery, ctx: SearchContext, limit = q.limit) {
   const spec = sortSpec(q);
   const conds = searchConditions(q, ctx);
   if (q.cursor) conds.push(keysetCondition(spec, decodeCursor(q.cursor)));
-  const rows = await sql<HitRow>`
+  return sql<HitRow>`
     with page as materialized (
       select s.invoice_id, s.fiscal_year, s.has_attachment, s.due_on, (${spec.expr})::text as sort_value, ${spec.expr} as sort_key
       from invoice_search s
@@ -28,7 +25,15 @@ export async function findInvoicePage(tx: Db | Tx, q: SearchQuery, ctx: SearchCo
     from page p
     join invoices i on i.id = p.invoice_id and i.tenant_id = ${ctx.tenantId}
     left join services sv on sv.id = i.service_id
-    order by p.sort_key ${sql.raw(spec.dir)}, p.invoice_id ${sql.raw(spec.dir)}`.execute(tx);
+    order by p.sort_key ${sql.raw(spec.dir)}, p.invoice_id ${sql.raw(spec.dir)}`;
+}
+
+/**
+ * One page of results. The page is chosen on `invoice_search` alone (its indexes serve filter,
+ * order and keyset), then joined to the invoices for display.
+ */
+export async function findInvoicePage(tx: Db | Tx, q: SearchQuery, ctx: SearchContext, limit = q.limit): Promise<{ items: SearchHit[]; nextCursor: string | null }> {
+  const rows = await pageQuery(q, ctx, limit).execute(tx);
   const list = rows.rows.slice(0, limit);
   const items = list.map(toHit);
   const last = list[list.length - 1];
@@ -46,12 +51,16 @@ function toHit(r: HitRow): SearchHit {
 }
 
 /** Counts by status, service and fiscal year over the whole result, in one pass (grouping sets). */
-export async function countFacets(tx: Db | Tx, q: SearchQuery, ctx: SearchContext): Promise<{ total: number; facets: Facets }> {
-  const rows = await sql<{ g: number; status: string | null; service_id: string | null; fiscal_year: number | null; n: number }>`
+export function facetQuery(q: SearchQuery, ctx: SearchContext) {
+  return sql<{ g: number; status: string | null; service_id: string | null; fiscal_year: number | null; n: number }>`
     select grouping(s.status, s.service_id, s.fiscal_year) as g, s.status, s.service_id, s.fiscal_year, count(*) as n
     from invoice_search s
     where ${sql.join(searchConditions(q, ctx), sql` and `)}
-    group by grouping sets ((s.status), (s.service_id), (s.fiscal_year))`.execute(tx);
+    group by grouping sets ((s.status), (s.service_id), (s.fiscal_year))`;
+}
+
+export async function countFacets(tx: Db | Tx, q: SearchQuery, ctx: SearchContext): Promise<{ total: number; facets: Facets }> {
+  const rows = await facetQuery(q, ctx).execute(tx);
   const facets: Facets = { status: {}, service: {}, fiscalYear: {} };
   let total = 0;
   for (const r of rows.rows) {

@@ -2,9 +2,7 @@ import { sql } from 'kysely';
 import { withTenant, type Db } from '../../db/db.js';
 import { AppError } from '../../shared/errors.js';
 import type { Principal } from '../identity/identity.models.js';
-import { createHttpSmsDriver } from './drivers/http.js';
-import { createMemorySmsDriver } from './drivers/memory.js';
-import { normalisePhone, type SmsPort } from './sms.port.js';
+import { normalisePhone } from './sms.port.js';
 
 const kinds = ['mail.send', 'sms.send'];
 
@@ -48,13 +46,4 @@ export async function getNotificationOutbox(db: Db, tenantId: string, p: Princip
       }),
     };
   });
-}
-
-export type SmsSettings = { driver: 'http' | 'memory'; url?: string; token?: string; sender?: string };
-
-/** Builds the SMS port from settings (the sandbox is reached with the http driver at its URL). */
-export function createSmsPort(s: SmsSettings): SmsPort {
-  if (s.driver === 'memory') return createMemorySmsDriver();
-  if (!s.url || !s.token) throw new AppError({ code: 'config.invalid', status: 500, message: 'SMS : URL et jeton du fournisseur obligatoires pour le pilote http.' });
-  return createHttpSmsDriver({ baseUrl: s.url, token: s.token, sender: s.sender });
 }

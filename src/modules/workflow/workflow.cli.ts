@@ -11,10 +11,11 @@ import { sniffMime } from '../invoices/invoices.intake.js';
 import { runJournalFeed } from '../notifications/notifications.jobs.js';
 import { runDigest } from '../notifications/notifications.usecases.js';
 import { findTenantBySlug } from '../tenants/tenants.usecases.js';
-import { actOnStep, type StepAction } from './workflow.actions.js';
-import { listCircuits, saveCircuit } from './workflow.circuits.js';
+import { actOnStep, resumeCircuit, type StepAction } from './workflow.actions.js';
+import { createDelegation, listCircuits, saveCircuit } from './workflow.circuits.js';
 import { autoStartCircuits, runDeadlineAlerts } from './workflow.jobs.js';
-import { getInvoiceDgp, getTenantDgpOverview, recordMandate, recordPaymentStatus, type PaymentStatus } from './workflow.payment.js';
+import { getInvoiceDgp, getTenantDgpOverview, recordMandate, recordPaymentStatus, setDgpSettings, type PaymentStatus } from './workflow.payment.js';
+import { requestReauthCode } from './workflow.signature.js';
 import { getCircuitState, startCircuit } from './workflow.tasks.js';
 import { attestServiceDone, completeInvoice, rejectInvoice, suspendInvoice } from './workflow.usecases.js';
 
@@ -33,7 +34,12 @@ const usage = `facteur workflow — traitement des factures
   workflow circuit act <facture> --tenant <slug> --as <e-mail> --action approve|refuse|delegate|comment|send_back
         [--task <id>] [--comment …] [--reason … --proposal suspend|reject] [--to <id utilisateur>] [--code <code>]
         (signature : le mot de passe est lu sur l'entrée standard avec --password-stdin)
+  workflow circuit resume <facture> --tenant <slug> --as <e-mail> [--comment …]
   workflow circuits list --tenant <slug> | circuits import <fichier.json> --tenant <slug> --as <e-mail>
+  workflow delegate --tenant <slug> --as <e-mail absent> --delegate <e-mail> --starts AAAA-MM-JJ --ends AAAA-MM-JJ
+  workflow reauth-code --tenant <slug> --as <e-mail>
+  workflow settings --tenant <slug> --as <e-mail admin> [--dgp-days 30|50|60] [--comptable-days N]
+        [--ecb-rate AAAA-01-01=2.15]… [--alert-days 10,5]
   workflow dgp [<facture>] --tenant <slug> [--as <e-mail>] [--json]
   workflow run alerts|digest|feed|auto-start
 `;
@@ -58,6 +64,13 @@ const options = {
   code: { type: 'string' },
   'password-stdin': { type: 'boolean' },
   json: { type: 'boolean' },
+  delegate: { type: 'string' },
+  starts: { type: 'string' },
+  ends: { type: 'string' },
+  'dgp-days': { type: 'string' },
+  'comptable-days': { type: 'string' },
+  'ecb-rate': { type: 'string', multiple: true },
+  'alert-days': { type: 'string' },
 } as const;
 
 /**
@@ -84,7 +97,7 @@ export async function runWorkflowCommand(argv: string[], io: Io, opts: { service
   }
 }
 
-type Values = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
+type Values = { [K in keyof typeof options]?: (typeof options)[K] extends { multiple: true } ? string[] : (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
 
 async function dispatch(s: CliServices, cmd: string, pos: string[], v: Values, io: Io, stdin: () => Promise<string>): Promise<number> {
   const need = (name: string, value: string | undefined) => {
@@ -152,6 +165,11 @@ async function dispatch(s: CliServices, cmd: string, pos: string[], v: Values, i
         out(r, `${r.circuitName} — ${r.status}, étape ${r.currentStep + 1}/${r.steps.length}${r.pendingTask ? ` (tâche ${r.pendingTask.id})` : ''}`);
         return 0;
       }
+      if (sub === 'resume') {
+        const r = await resumeCircuit(s, { tenantId: tid, invoiceId: inv, comment: v.comment }, await actor());
+        out(r, `Circuit repris à l'étape ${(r?.currentStep ?? 0) + 1}`);
+        return 0;
+      }
       if (sub === 'act') {
         const action = need('--action', v.action);
         const password = v['password-stdin'] ? (await stdin()).trim() : undefined;
@@ -183,6 +201,34 @@ async function dispatch(s: CliServices, cmd: string, pos: string[], v: Values, i
         return 0;
       }
       break;
+    }
+    case 'delegate': {
+      const tid = await tenantId();
+      const to = await s.db.selectFrom('users').select('id').where('tenant_id', '=', tid).where('email', '=', need('--delegate', v.delegate).trim().toLowerCase()).executeTakeFirst();
+      if (!to) throw new AppError({ code: 'cli.unknown_user', status: 400, message: `Utilisateur inconnu : ${v.delegate}` });
+      const r = await createDelegation(s, tid, { toUserId: to.id, startsOn: need('--starts', v.starts), endsOn: need('--ends', v.ends) }, await actor());
+      out(r, `Délégation enregistrée du ${r.startsOn} au ${r.endsOn}`);
+      return 0;
+    }
+    case 'reauth-code': {
+      const r = await requestReauthCode(s, await tenantId(), await actor());
+      out(r, `Code envoyé par ${r.channel === 'sms' ? 'SMS' : 'e-mail'}, valable jusqu'à ${r.expiresAt}`);
+      return 0;
+    }
+    case 'settings': {
+      const num = (x: string | undefined) => (x === undefined ? undefined : Number(x));
+      const ecbRates = v['ecb-rate']?.map((e) => {
+        const [from, ratePercent] = e.split('=');
+        return { from, ratePercent: ratePercent ?? '' };
+      });
+      const r = await setDgpSettings(
+        s.db,
+        await tenantId(),
+        { dgpDays: num(v['dgp-days']), comptableDays: num(v['comptable-days']), ecbRates, alertDaysBefore: v['alert-days']?.split(',').map(Number) },
+        await actor(),
+      );
+      out(r, `Délai global ${r.dgpDays} j (dont comptable ${r.comptableDays} j), alertes J-${r.alertDaysBefore.join(', J-')}, ${r.ecbRates.length} taux BCE`);
+      return 0;
     }
     case 'dgp': {
       const tid = await tenantId();

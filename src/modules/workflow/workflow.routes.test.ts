@@ -121,5 +121,9 @@ describe('workflow CLI', () => {
     expect(lines.pop()).toMatch(/^F-CLI-1 : échéance 2026-12-02 \(mandatement avant 2026-11-22\), mandated, 30 jour\(s\) restant\(s\)$/);
     await expect(runWorkflowCommand(['suspend', id, '--tenant', t.slug, '--as', email(t.finance)], io, { services })).rejects.toMatchObject({ code: 'cli.usage' });
     expect(await runWorkflowCommand(['frobnicate', '--tenant', t.slug], io, { services })).toBe(2);
+    expect(await runWorkflowCommand(['settings', '--tenant', t.slug, '--as', email(t.admin), '--dgp-days', '50', '--ecb-rate', '2026-07-01=2.15', '--alert-days', '5,10'], io, { services })).toBe(0);
+    expect(lines.pop()).toBe('Délai global 50 j (dont comptable 15 j), alertes J-10, J-5, 1 taux BCE');
+    expect(await runWorkflowCommand(['delegate', '--tenant', t.slug, '--as', email(t.finance), '--delegate', email(t.admin), '--starts', '2026-11-10', '--ends', '2026-11-12'], io, { services })).toBe(0);
+    expect(lines.pop()).toBe('Délégation enregistrée du 2026-11-10 au 2026-11-12');
   });
 });

@@ -260,7 +260,10 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
   };
 
   const stack: XmlElement[] = [];
-  const qnames: string[] = [];
+  // open elements' qualified names as [start, end) ranges of the text: end tags are compared in
+  // place, without allocating strings
+  const qStarts: number[] = [];
+  const qEnds: number[] = [];
   const attrNames: string[] = [];
   const attrValues: string[] = [];
   const scopeStack: Array<NsScope | undefined> = [];
@@ -318,11 +321,12 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       let qEnd = end;
       while (qEnd > pos + 2 && isSpace(text.charCodeAt(qEnd - 1))) qEnd--;
       const cur = stack.pop();
-      const expected = qnames.pop();
       if (!cur) fail('malformed', `balise fermante « ${text.slice(pos + 2, qEnd)} » sans ouverture`);
-      if (qEnd - pos - 2 !== expected!.length || !text.startsWith(expected!, pos + 2)) {
-        fail('malformed', `balise fermante « ${text.slice(pos + 2, qEnd)} » alors que « ${expected} » est ouverte`);
-      }
+      const es = qStarts.pop()!;
+      const ee = qEnds.pop()!;
+      let same = qEnd - pos - 2 === ee - es;
+      for (let k = 0; same && k < ee - es; k++) if (text.charCodeAt(es + k) !== text.charCodeAt(pos + 2 + k)) same = false;
+      if (!same) fail('malformed', `balise fermante « ${text.slice(pos + 2, qEnd)} » alors que « ${text.slice(es, ee)} » est ouverte`);
       cur!.end = end + 1;
       scope = scopeStack.pop();
       pos = end + 1;
@@ -340,24 +344,27 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
   function parseStartTag(tagStart: number): number {
     let i = tagStart + 1;
     const nameStart = i;
+    let colon = -1;
     while (i < len) {
       const c = text.charCodeAt(i);
       if (isSpace(c) || c === 0x3e || c === 0x2f) break;
+      if (c === 0x3a && colon < 0) colon = i;
+      else if (c === 0x3c) fail('malformed', 'nom d\'élément invalide', tagStart);
       i++;
     }
-    const qname = text.slice(nameStart, i);
-    if (!qname || qname.includes('<')) fail('malformed', 'nom d\'élément invalide', tagStart);
+    const nameEnd = i;
+    if (nameEnd === nameStart) fail('malformed', 'nom d\'élément invalide', tagStart);
     // attributes go to reused scratch arrays: most elements have none, none allocate tuples
     let nAttrs = 0;
     let hasXmlns = false;
     let selfClosing = false;
     for (;;) {
       while (i < len && isSpace(text.charCodeAt(i))) i++;
-      if (i >= len) fail('malformed', `balise « ${qname} » non terminée`, tagStart);
+      if (i >= len) fail('malformed', `balise « ${text.slice(nameStart, nameEnd)} » non terminée`, tagStart);
       const c = text.charCodeAt(i);
       if (c === 0x3e) { i++; break; }
       if (c === 0x2f) {
-        if (text.charCodeAt(i + 1) !== 0x3e) fail('malformed', `balise « ${qname} » mal formée`, tagStart);
+        if (text.charCodeAt(i + 1) !== 0x3e) fail('malformed', `balise « ${text.slice(nameStart, nameEnd)} » mal formée`, tagStart);
         selfClosing = true;
         i += 2;
         break;
@@ -370,15 +377,15 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
       }
       const aname = text.slice(an, i);
       while (i < len && isSpace(text.charCodeAt(i))) i++;
-      if (text.charCodeAt(i) !== 0x3d || !aname) fail('malformed', `attribut mal formé dans « ${qname} »`, tagStart);
+      if (text.charCodeAt(i) !== 0x3d || !aname) fail('malformed', `attribut mal formé dans « ${text.slice(nameStart, nameEnd)} »`, tagStart);
       i++;
       while (i < len && isSpace(text.charCodeAt(i))) i++;
       const q = text.charCodeAt(i);
-      if (q !== 0x22 && q !== 0x27) fail('malformed', `valeur d'attribut sans guillemets dans « ${qname} »`, tagStart);
+      if (q !== 0x22 && q !== 0x27) fail('malformed', `valeur d'attribut sans guillemets dans « ${text.slice(nameStart, nameEnd)} »`, tagStart);
       const vend = text.indexOf(q === 0x22 ? '"' : "'", i + 1);
-      if (vend < 0) fail('malformed', `valeur d'attribut non terminée dans « ${qname} »`, tagStart);
+      if (vend < 0) fail('malformed', `valeur d'attribut non terminée dans « ${text.slice(nameStart, nameEnd)} »`, tagStart);
       const rawValue = text.slice(i + 1, vend);
-      if (rawValue.includes('<')) fail('malformed', `caractère « < » dans un attribut de « ${qname} »`, tagStart);
+      if (rawValue.includes('<')) fail('malformed', `caractère « < » dans un attribut de « ${text.slice(nameStart, nameEnd)} »`, tagStart);
       for (let k = 0; k < nAttrs; k++) if (attrNames[k] === aname) fail('malformed', `attribut « ${aname} » répété`, tagStart);
       let value = decodeEntities(rawValue, tagStart);
       if (/[\t\n\r]/.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
@@ -402,11 +409,10 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
         }
       }
     }
-    const colon = qname.indexOf(':');
-    const prefix = colon < 0 ? '' : qname.slice(0, colon);
+    const prefix = colon < 0 ? '' : text.slice(nameStart, colon);
     const el: XmlElement = {
       ns: resolve(prefix, tagStart),
-      name: intern(colon < 0 ? qname : qname.slice(colon + 1)),
+      name: intern(text.slice(colon < 0 ? nameStart : colon + 1, nameEnd)),
       prefix,
       attrs: nAttrs > 0 ? [] : NO_ATTRS,
       children: [],
@@ -429,7 +435,8 @@ export function parseXmlText(text: string, options: XmlParseOptions = {}): XmlDo
     if (selfClosing) scope = scopeStack.pop();
     else {
       stack.push(el);
-      qnames.push(qname);
+      qStarts.push(nameStart);
+      qEnds.push(nameEnd);
     }
     return i;
   }

@@ -6,11 +6,12 @@ import { systemClock } from '../src/shared/clock.js';
 import type { Principal } from '../src/modules/identity/identity.models.js';
 import { parseSearchQuery } from '../src/modules/search/search.models.js';
 import { facetQuery, pageQuery } from '../src/modules/search/search.repository.js';
-import { runSearch, searchContext } from '../src/modules/search/search.usecases.js';
+import { exportSearch, runSearch, searchContext } from '../src/modules/search/search.usecases.js';
+import { csvLines } from '../src/modules/search/search.csv.js';
 import { buildSearchRows, families, generateInvoices, motifs, trades } from './_search-data.js';
 
 /**
- * `npm run bench -- search [--invoices=1000000] [--pglite-invoices=100000] [--tenants=600] [--reps=15]`
+ * `npm run bench -- search [--invoices=1000000] [--pglite-invoices=100000] [--tenants=600] [--reps=15] [--export] [--keep]`
  * Generates skewed, French, three-fiscal-year data on a fresh PostgreSQL database (DATABASE_URL)
  * and on in-memory PGlite, then times typical agent searches with warm caches (p50/p95).
  */
@@ -117,6 +118,25 @@ async function explainSlowest(db: Db, name: string, pool: Sample[], log: (s: str
   });
 }
 
+/** CSV export of the largest tenant through the streaming path: rows, time and heap growth (sampled every batch). */
+async function measureExport(db: Db, log: (s: string) => void) {
+  const big = await sql<{ tenant_id: string; n: number }>`select tenant_id, count(*) as n from invoice_search group by 1 order by 2 desc limit 1`.execute(db);
+  const tenantId = big.rows[0].tenant_id;
+  const who: Principal = { kind: 'user', userId: 'usr_bench', tenantId, role: 'finance_agent', serviceIds: [], email: 'bench@example.test', displayName: 'Bench' };
+  global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  let rows = 0;
+  let bytes = 0;
+  const t0 = Date.now();
+  for await (const chunk of csvLines(await exportSearch({ db, clock: systemClock }, who, tenantId, { includeArchives: true }))) {
+    bytes += Buffer.byteLength(chunk);
+    rows += chunk.split('\r\n').length - 1;
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }
+  log(`export CSV : ${rows - 1} lignes (${(bytes / 1e6).toFixed(1)} Mo) en ${((Date.now() - t0) / 1000).toFixed(1)} s, tas JS +${((peak - before) / 1e6).toFixed(1)} Mo au pic`);
+}
+
 async function benchEngine(kind: 'postgres' | 'pglite', n: number, tenants: number, reps: number, log: (s: string) => void) {
   let url: string | undefined;
   let dropDb = async () => {};
@@ -149,6 +169,7 @@ async function benchEngine(kind: 'postgres' | 'pglite', n: number, tenants: numb
     const r = await timeQueries(h.db, kind === 'postgres' ? `PostgreSQL (${n} factures)` : `PGlite (${n} factures)`, reps, log);
     log(`requête la plus lente (p95) : ${r.slowest.name} — ${r.slowest.p95.toFixed(1)} ms`);
     await explainSlowest(h.db, r.slowest.name, r.pool, log);
+    if (process.argv.includes('--export')) await measureExport(h.db, log);
     return { gen, ...r.overall };
   } finally {
     await h.close();

@@ -121,6 +121,8 @@ describe('running a circuit', () => {
     const mail = (await w.outbox('mail.send')).find((o) => String((o.payload as { to: string }).to) === director.email && String((o.payload as { subject: string }).subject).includes('Code'))!;
     const code = /(\d{6})/.exec(String((mail.payload as { text: string }).text))![1];
 
+    for (let i = 0; i < 4; i++) await requestReauthCode(w.deps, T(), director);
+    expect(await errorOf(requestReauthCode(w.deps, T(), director))).toMatchObject({ code: 'workflow.reauth_rate_limited', status: 429 });
     const done = (await approve(id, director, { reauth: { code } }))!;
     expect(done).toMatchObject({ status: 'done', invoiceStatus: 'service_done', pendingTask: null });
     expect(await errorOf(approve(id, director, { reauth: { code } }))).toMatchObject({ status: 404 });

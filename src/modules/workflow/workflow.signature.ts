@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { withTenant, type Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
+import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { formatEuros } from '../../shared/money.js';
 import type { Principal } from '../identity/identity.models.js';
@@ -12,6 +13,7 @@ import { wdb } from './workflow.tables.js';
 
 const CODE_TTL_MS = 10 * 60_000;
 const CODE_MAX_ATTEMPTS = 5;
+const CODES_PER_HOUR = 5;
 
 export type Reauth = { password?: string; code?: string };
 
@@ -26,8 +28,17 @@ export async function requestReauthCode({ db, clock }: { db: Db; clock: Clock },
   const id = newId('session');
   const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
   return withTenant(db, tenantId, async (tx) => {
+    // Each code allows 5 tries; capping requests keeps guessing a 6-digit code out of reach.
+    const recent = await wdb(tx)
+      .selectFrom('workflow_reauth_codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('user_id', '=', p.userId)
+      .where('created_at', '>', new Date(now.getTime() - 3_600_000))
+      .executeTakeFirstOrThrow();
+    if (Number(recent.n) >= CODES_PER_HOUR) throw new AppError({ code: 'workflow.reauth_rate_limited', status: 429, message: 'Trop de codes demandés : réessayez dans une heure ou utilisez votre mot de passe.' });
     const user = await tx.selectFrom('users').select(['email', 'phone']).where('id', '=', p.userId).executeTakeFirstOrThrow();
-    await wdb(tx).insertInto('workflow_reauth_codes').values({ id, tenant_id: tenantId, user_id: p.userId, code_hash: sha256(`${id}:${code}`), expires_at: expiresAt }).execute();
+    await wdb(tx).insertInto('workflow_reauth_codes').values({ id, tenant_id: tenantId, user_id: p.userId, code_hash: sha256(`${id}:${code}`), expires_at: expiresAt, created_at: now }).execute();
     const text = `Facteur : votre code de signature est ${code} (valable 10 minutes). Ne le communiquez à personne.`;
     if (user.phone) {
       await enqueueEffect(tx, { tenantId, kind: 'sms.send', idempotencyKey: `reauth:${id}`, payload: { to: user.phone, text } });

@@ -129,6 +129,8 @@ describe('rejection', () => {
     const id = await w.invoice({ number: 'F-REJ-1', model: { seller: { contact: { email: 'factures@durand.test' } } } });
     expect(await errorOf(rejectInvoice(w.deps, { tenantId: w.t.tenantId, invoiceId: id, reason: '  ' }, w.t.finance))).toMatchObject({ code: 'workflow.reason_required', status: 400 });
     expect(await errorOf(rejectInvoice(w.deps, { tenantId: w.t.tenantId, invoiceId: id, reason: 'Doublon' }, w.t.voirie))).toMatchObject({ code: 'invoices.not_found' });
+    const mine = await w.invoice({ serviceId: w.t.svc.VOIRIE, supplierSiret: '11111111111111' });
+    expect(await errorOf(rejectInvoice(w.deps, { tenantId: w.t.tenantId, invoiceId: mine, reason: 'Non' }, w.t.voirie))).toMatchObject({ code: 'invoices.action_forbidden', status: 403 });
     const r = await rejectInvoice(w.deps, { tenantId: w.t.tenantId, invoiceId: id, reason: 'Facture en double de F-2026-12' }, w.t.finance);
     expect(r.to).toBe('rejected');
     const mail = (await w.outbox('mail.send')).find((o) => o.invoice_id === id)!;

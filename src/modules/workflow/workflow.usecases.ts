@@ -4,7 +4,7 @@ import { newId } from '../../shared/ids.js';
 import { D, isAmount, toAmount } from '../../shared/money.js';
 import { actorOf, serviceScope, type Principal } from '../identity/identity.models.js';
 import { invoiceErrors } from '../invoices/invoices.errors.js';
-import { transitions, type InvoiceStatus } from '../invoices/invoices.lifecycle.js';
+import { allowedActions, mayPerform, transitions, type InvoiceStatus } from '../invoices/invoices.lifecycle.js';
 import type { NewDocument } from '../invoices/invoices.models.js';
 import { findInvoice } from '../invoices/invoices.repository.js';
 import { transitionInvoice } from '../invoices/invoices.usecases.js';
@@ -124,6 +124,10 @@ async function decide(
     await lockOpenInstance(tx, input.tenantId, input.invoiceId);
     const inv = (await findInvoice(tx, input.tenantId, input.invoiceId, serviceScope(principal), true)) as unknown as InvoiceRow | undefined;
     if (!inv) throw invoiceErrors.notFound();
+    // Rights and state first, so that a wrong actor or state is named before any missing detail.
+    const status = inv.status as InvoiceStatus;
+    if (!transitions[status]?.[action]) throw invoiceErrors.illegalTransition(status, action, allowedActions(status, principal));
+    if (!mayPerform(principal, action)) throw invoiceErrors.forbiddenAction(action);
     if (action === 'suspend' && transitions[inv.status as InvoiceStatus]?.suspend) {
       const state = await reconcileDgp(tx, input.tenantId, inv, now, actor);
       if (state.interruptedAt) throw workflowErrors.alreadyInterrupted();

@@ -1,6 +1,7 @@
 import type { SignatureReport, VerifyReport } from './verify.models.js';
 
 const yes = (b: boolean) => (b ? 'oui' : 'NON');
+const cn = (dn: string) => dn.split(', ').find((p) => p.startsWith('CN=')) ?? dn.split(', ')[0];
 
 function signatureLines(s: SignatureReport): string[] {
   const l: string[] = [];
@@ -14,9 +15,9 @@ function signatureLines(s: SignatureReport): string[] {
   }
   l.push(`  Heure de signature : ${s.signingTime.used} (${{ timestamp: 'prouvée par horodatage', claimed: 'déclarée (/M), non prouvée', 'verification-time': 'heure de vérification' }[s.signingTime.source]})`);
   if (s.timestamp) l.push(`  Horodatage : ${s.timestamp.genTime ?? '?'} par ${s.timestamp.tsa ?? '?'} — valide : ${yes(s.timestamp.valid)}, de confiance : ${yes(s.timestamp.trusted)}`);
-  l.push(`  Chaîne de certification : ${s.chain.certificates.map((c) => c.subject.split(', ')[0]).join(' → ') || '—'} — de confiance : ${yes(s.chain.trusted)}${s.chain.anchor ? ` (ancre : ${s.chain.anchor})` : ''}`);
+  l.push(`  Chaîne de certification : ${s.chain.certificates.map((c) => cn(c.subject)).join(' → ') || '—'} — de confiance : ${yes(s.chain.trusted)}${s.chain.anchor ? ` (ancre : ${s.chain.anchor})` : ''}`);
   l.push(`  Certificats valides à l'heure de signature : ${yes(s.validityAtSigningTime.ok)}`);
-  l.push(`  Révocation : ${s.revocation.status}${s.revocation.checked.length ? ` (${s.revocation.checked.map((c) => `${c.subject.split(', ')[0]}: ${c.status}${c.source ? ` via ${c.source}` : ''}`).join(' ; ')})` : ''}`);
+  l.push(`  Révocation : ${s.revocation.status}${s.revocation.checked.length ? ` (${s.revocation.checked.map((c) => `${cn(c.subject)}: ${c.status}${c.source ? ` via ${c.source}` : ''}`).join(' ; ')})` : ''}`);
   l.push(`  Modifications après signature : ${s.changesAfterSigning.status}${s.changesAfterSigning.details.length ? ` — ${s.changesAfterSigning.details.join(' ; ')}` : ''}`);
   l.push(`  Verdict : ${s.valid ? 'VALIDE' : 'NON VALIDE'}${s.problems.length ? ` — ${s.problems.join(' ; ')}` : ''}`);
   return l;

@@ -11,6 +11,10 @@ import { makeInvoicePdf } from './testing/test-pdfs.js';
 import { sealFixture, signedSamplesDir, write, type SealFixture } from './testing/fixtures.js';
 import { run, tempDir } from './testing/tools.js';
 import { verifyPdf } from './verify/verify-pdf.js';
+import { PDFDict, PDFName, type PDFRef } from 'pdf-lib';
+import { loadPdf } from './pdf/pdf-load.js';
+import { findSignatures } from './pdf/signature-scan.js';
+import { appendIncrementalUpdate } from './pdf/incremental.js';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -120,6 +124,28 @@ describe('sealPdf: rules and bad input', () => {
     expect(ours.byteRange.coversWholeFile).toBe(true);
     expect(ours.valid).toBe(true);
     expect(ours.fieldName).not.toBe(supplier.fieldName);
+  });
+
+  it('a certified PDF forbidding changes (DocMDP P=1) cannot be countersigned; P=2 can', async () => {
+    const { pdf: sealed } = await sealPdf({ pdf, profile: fx.profile, signer: fx.signer });
+    const certify = async (p: number) => {
+      const loaded = await loadPdf(sealed);
+      const ctx = loaded.context;
+      const sigRef = findSignatures(ctx, sealed)[0].ref;
+      const sig = ctx.lookup(sigRef, PDFDict).clone(ctx);
+      sig.set(PDFName.of('Reference'), ctx.obj([{ Type: 'SigRef', TransformMethod: 'DocMDP', TransformParams: { Type: 'TransformParams', P: p, V: PDFName.of('1.2') } }]));
+      const rootRef = ctx.trailerInfo.Root as PDFRef;
+      const catalog = ctx.lookup(rootRef, PDFDict).clone(ctx);
+      catalog.set(PDFName.of('Perms'), ctx.obj({ DocMDP: sigRef }));
+      const enc = new TextEncoder();
+      return appendIncrementalUpdate(loaded, [
+        { num: sigRef.objectNumber, body: enc.encode(sig.toString()) },
+        { num: rootRef.objectNumber, body: enc.encode(catalog.toString()) },
+      ]).bytes;
+    };
+    expect(await codeOf(sealPdf({ pdf: await certify(1), profile: fx.profile, signer: fx.signer, countersign: true }))).toBe('sealing.pdf_locked');
+    const { pdf: ok } = await sealPdf({ pdf: await certify(2), profile: fx.profile, signer: fx.signer, countersign: true });
+    expect(ok.length).toBeGreaterThan(sealed.length);
   });
 
   it('an unknown level or page is refused', async () => {

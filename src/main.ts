@@ -5,7 +5,11 @@ import { loadConfig, type ConfigInput } from './config/config.js';
 import { composeApp, type AppServices } from './app/compose.js';
 import { buildServer } from './app/server.js';
 import { startWorker } from './app/worker.js';
-import { seedDemo } from './app/demo.js';
+import { demoTenantId, seedDemo } from './app/demo.js';
+import { wireModules } from './app/modules.js';
+import { startDemoChorus } from './modules/chorus/chorus.demo.js';
+import { createTenantPortResolver } from './modules/chorus/chorus.connectors.js';
+import { syncTenant } from './modules/chorus/chorus.sync.js';
 import { isAppError } from './shared/errors.js';
 import { openDatabase } from './db/db.js';
 import type { Principal, Role } from './modules/identity/identity.models.js';
@@ -63,12 +67,16 @@ async function runServer(mode: 'start' | 'serve') {
       io.stdout('');
     }
   }
+  const wiring = wireModules(s);
+  s.extraRoutes = wiring.routes;
   const app = await buildServer(s);
-  const worker = mode === 'start' ? await startWorker(s) : null;
+  const worker = mode === 'start' ? await startWorker(s, { handlers: wiring.handlers, jobs: wiring.jobs }) : null;
   await app.listen({ host: s.config.server.host, port: s.config.server.port });
+  const demoChorus = mode === 'start' && s.config.demo.enabled ? await startDemo(s) : null;
   io.stdout(`Facteur écoute sur ${s.config.server.publicUrl} (base : ${s.dbKind === 'pglite' ? `PGlite embarqué dans ${s.config.dataDir}` : 'PostgreSQL'})`);
   const shutdown = async () => {
     await app.close();
+    await demoChorus?.close();
     await worker?.stop();
     await s.close();
     process.exit(0);
@@ -77,9 +85,22 @@ async function runServer(mode: 'start' | 'serve') {
   process.once('SIGTERM', shutdown);
 }
 
+/** Demo mode: the in-project Chorus Pro sandbox feeds the demo tenant, with a first sync at once. */
+async function startDemo(s: AppServices) {
+  const tenantId = await demoTenantId(s.db);
+  if (!tenantId) return null;
+  const sandbox = await startDemoChorus({ db: s.db, secretKey: s.secretKey, clock: s.clock, tenantId, logger: s.logger.child('chorus.sandbox') });
+  const port = await createTenantPortResolver({ db: s.db, secretKey: s.secretKey, logger: s.logger })(tenantId);
+  void syncTenant({ db: s.db, port, blobs: s.blobs, tenantId, clock: s.clock, logger: s.logger.child('chorus.sync') })
+    .then((c) => io.stdout(`Bac à sable Chorus Pro : ${c.created} facture(s) de démonstration reçue(s).`))
+    .catch((err) => s.logger.warn({ err }, 'première synchronisation de démonstration en échec'));
+  return sandbox;
+}
+
 async function runWorkerMode() {
   const s = await composeApp(loadConfig());
-  const w = await startWorker(s);
+  const wiring = wireModules(s);
+  const w = await startWorker(s, { handlers: wiring.handlers, jobs: wiring.jobs });
   io.stdout('Worker démarré.');
   const shutdown = async () => {
     await w.stop();

@@ -61,6 +61,15 @@ export const configSchema = z.object({
     tsaUrls: z.string().optional(),
     level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).default('B-B'),
   }),
+  sms: z.object({
+    /** HTTP SMS gateway; absent = SMS stay in the outbox of an in-memory driver (nothing leaves). */
+    gatewayUrl: z.string().url().optional(),
+    gatewayToken: z.string().optional(),
+  }),
+  chorus: z.object({
+    /** Minutes between two synchronisations of every configured tenant. */
+    syncEveryMinutes: z.coerce.number().int().min(1).max(1440).default(5),
+  }),
   mail: z.object({
     smtpUrl: z.string().optional(),
     from: z.string().default('Facteur <facteur@localhost>'),
@@ -97,6 +106,9 @@ export const envMapping: Array<{ env: string; path: string[]; doc: string }> = [
   { env: 'SEAL_TSA_URLS', path: ['seal', 'tsaUrls'], doc: 'Horodateurs RFC 3161, séparés par des virgules' },
   { env: 'SEAL_LEVEL', path: ['seal', 'level'], doc: 'Niveau PAdES par défaut : B-B, B-T, B-LT, B-LTA' },
   { env: 'SMTP_URL', path: ['mail', 'smtpUrl'], doc: 'smtp://utilisateur:motdepasse@hôte:port' },
+  { env: 'SMS_GATEWAY_URL', path: ['sms', 'gatewayUrl'], doc: 'Passerelle SMS HTTP' },
+  { env: 'SMS_GATEWAY_TOKEN', path: ['sms', 'gatewayToken'], doc: 'Jeton de la passerelle SMS' },
+  { env: 'CHORUS_SYNC_EVERY_MINUTES', path: ['chorus', 'syncEveryMinutes'], doc: 'Période de synchronisation Chorus Pro (5)' },
   { env: 'MAIL_FROM', path: ['mail', 'from'], doc: 'Expéditeur des e-mails' },
 ];
 
@@ -121,7 +133,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 
 /** Reads the environment (the only place that does) and validates; overrides win over env. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<ConfigInput> = {}): Config {
-  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {} };
+  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {} };
   for (const m of envMapping) {
     const v = env[m.env];
     if (v !== undefined && v !== '') setPath(raw, m.path, v);
@@ -130,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function parseConfig(raw: unknown): Config {
-  const slices = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {} };
+  const slices = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {} };
   const result = configSchema.safeParse({ ...slices, ...(raw as Record<string, unknown>) });
   if (!result.success) {
     const lines = result.error.issues.map((i) => {

@@ -72,7 +72,7 @@ async function runServer(mode: 'start' | 'serve') {
   const app = await buildServer(s);
   const worker = mode === 'start' ? await startWorker(s, { handlers: wiring.handlers, jobs: wiring.jobs }) : null;
   await app.listen({ host: s.config.server.host, port: s.config.server.port });
-  const demoChorus = mode === 'start' && s.config.demo.enabled ? await startDemo(s) : null;
+  const demoChorus = mode === 'start' && s.config.demo.enabled && s.config.demo.chorus ? await startDemo(s) : null;
   io.stdout(`Facteur écoute sur ${s.config.server.publicUrl} (base : ${s.dbKind === 'pglite' ? `PGlite embarqué dans ${s.config.dataDir}` : 'PostgreSQL'})`);
   const shutdown = async () => {
     await app.close();

@@ -50,6 +50,8 @@ export const configSchema = z.object({
   }),
   demo: z.object({
     enabled: bool.default(false),
+    /** In demo mode, run the in-project Chorus Pro sandbox and feed the demo tenant from it. */
+    chorus: bool.default(true),
   }),
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -100,6 +102,7 @@ export const envMapping: Array<{ env: string; path: string[]; doc: string }> = [
   { env: 'SESSION_TTL_MINUTES', path: ['security', 'sessionTtlMinutes'], doc: 'Durée d’une session (480)' },
   { env: 'SECURE_COOKIES', path: ['security', 'secureCookies'], doc: 'Cookies Secure (HTTPS)' },
   { env: 'FACTEUR_DEMO', path: ['demo', 'enabled'], doc: 'Locataire et bac à sable de démonstration' },
+  { env: 'FACTEUR_DEMO_CHORUS', path: ['demo', 'chorus'], doc: 'En démonstration, factures du bac à sable Chorus Pro' },
   { env: 'LOG_LEVEL', path: ['log', 'level'], doc: 'debug | info | warn | error | silent' },
   { env: 'SEAL_P12_FILE', path: ['seal', 'p12File'], doc: 'Cachet électronique (PKCS#12)' },
   { env: 'SEAL_P12_PASSWORD_FILE', path: ['seal', 'p12PasswordFile'], doc: 'Fichier contenant le mot de passe du PKCS#12' },

@@ -76,7 +76,7 @@ export async function startApp({ timeoutMs = 90_000 } = {}): Promise<RunningApp>
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-e2e-'));
   const db = await freshDatabase();
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', FACTEUR_DEMO_CHORUS: 'false' };
   delete env.FACTEUR_DEMO;
   if (db) {
     env.DATABASE_URL = db.url;

@@ -228,12 +228,9 @@ function countPath(steps: Step[], from: XmlElement, root: XmlElement): number {
       return n;
     }
   }
-  let nodes: XmlElement[] = [from];
-  let i = 0;
-  if (steps[0] && 'descendant' in steps[0]) {
-    nodes = allNodes(root);
-    i = 1;
-  }
+  if (!(steps[0] && 'descendant' in steps[0])) return countFrom(steps, 0, from);
+  let nodes: XmlElement[] = allNodes(root);
+  let i = 1;
   for (; i < steps.length; i++) {
     const s = steps[i];
     if ('attr' in s) {
@@ -248,6 +245,21 @@ function countPath(steps: Step[], from: XmlElement, root: XmlElement): number {
     if (nodes.length === 0) return 0;
   }
   return nodes.length;
+}
+
+/** Allocation-free count of the nodes selected by steps[i..] (child and attribute steps) from e. */
+function countFrom(steps: Step[], i: number, e: XmlElement): number {
+  const s = steps[i];
+  if (s === undefined) return 1;
+  if ('attr' in s) {
+    let n = 0;
+    for (const a of e.attrs) if (a.name === s.attr && a.ns === '') n++;
+    return n;
+  }
+  if ('descendant' in s) return 0; // only a leading '//' occurs in the artefacts
+  let n = 0;
+  for (const ch of e.children) if (ch.name === s.name && ch.ns === s.ns) n += countFrom(steps, i + 1, ch);
+  return n;
 }
 
 /** The context node a probe reaches from a matching target element, if any. */

@@ -6,6 +6,8 @@ import type { Principal } from '../identity/identity.models.js';
 import { exportSearch, runSearch } from './search.usecases.js';
 import { archiveSearchRows } from './search.repository.js';
 import { seedSearchWorld, type SearchWorld } from './testing/search-seed.js';
+import { searchJobs } from './search.jobs.js';
+import { fixedClock } from '../../shared/clock.js';
 
 let h: DatabaseHandle;
 let w: SearchWorld;
@@ -109,5 +111,15 @@ describe('archiving', () => {
     expect(await archiveSearchRows(h.db, 2023)).toEqual({ archived: 0, restored: 0 });
     expect((await archiveSearchRows(h.db, 2020)).restored).toBe(1);
     expect(await where()).toBe('invoice_search_online');
+  });
+
+  it('the nightly job archives by the clock: in 2028 the window starts at 2025', async () => {
+    const [job] = searchJobs({ db: h.db, clock: fixedClock('2028-01-01T02:15:00Z') });
+    expect(job).toMatchObject({ name: 'search-archive', cron: '15 3 * * *' });
+    await job.handler({});
+    const parts = await sql<{ fy: number; p: string }>`select fiscal_year as fy, tableoid::regclass::text as p from invoice_search`.execute(h.db);
+    expect(parts.rows.length).toBeGreaterThan(0);
+    for (const r of parts.rows) expect(r.p, String(r.fy)).toBe(Number(r.fy) < 2025 ? 'invoice_search_archive' : 'invoice_search_online');
+    await archiveSearchRows(h.db, 2000);
   });
 });

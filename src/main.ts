@@ -69,6 +69,7 @@ async function runServer(mode: 'start' | 'serve') {
   }
   const wiring = wireModules(s);
   s.extraRoutes = wiring.routes;
+  s.decideTransition = wiring.decide;
   const app = await buildServer(s);
   const worker = mode === 'start' ? await startWorker(s, { handlers: wiring.handlers, jobs: wiring.jobs }) : null;
   await app.listen({ host: s.config.server.host, port: s.config.server.port });

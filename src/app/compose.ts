@@ -14,6 +14,7 @@ import { createFsBlobStore } from '../modules/documents/drivers/fs.js';
 import { createMemoryBlobStore } from '../modules/documents/drivers/memory.js';
 import { createLoginLimiter, type LoginLimiter } from '../modules/identity/identity.usecases.js';
 import type { DocumentAnalyser } from '../modules/invoices/invoices.intake.js';
+import type { TransitionDecider } from '../modules/invoices/invoices.routes.js';
 import { analyseDocument } from '../modules/invoices/invoices.analyse.js';
 import type { SealLevel, SealProfile } from '../modules/sealing/sealing.models.js';
 import type { SignerConfig } from '../modules/sealing/signers/signer-config.js';
@@ -34,6 +35,7 @@ export type AppServices = {
   /** The hub's electronic seal (self-billing, certificates), or null when none is configured. */
   seal?: SealIdentity | null;
   analyseDocument?: DocumentAnalyser;
+  decideTransition?: TransitionDecider;
   extraRoutes?: Array<(app: FastifyInstance) => Promise<void> | void>;
   close: () => Promise<void>;
 };

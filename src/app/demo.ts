@@ -66,6 +66,8 @@ export async function seedDemo(deps: InvoiceDeps): Promise<Array<{ email: string
         issueDate: '2026-11-0' + (i + 2),
         receivedAt: new Date(deps.clock.now().getTime() - (4 - i) * 86_400_000 * 3),
         documents: [{ role: 'original', filename: `${inv.number.replace(/\W/g, '-')}.pdf`, mime: 'application/pdf', bytes: pdf }],
+        // The seller's contact lets suspensions and rejections be e-mailed to the supplier.
+        model: { number: inv.number, seller: { name: inv.supplierName, contact: { email: `facturation@${inv.supplierName.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '')}.example` } } },
       },
       system,
     );

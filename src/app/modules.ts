@@ -7,6 +7,9 @@ import type { EffectHandlers } from '../modules/outbox/outbox.worker.js';
 import { createHttpSmsDriver } from '../modules/notifications/drivers/http.js';
 import { createMemorySmsDriver } from '../modules/notifications/drivers/memory.js';
 import { createWorkflowWiring } from '../modules/workflow/workflow.wiring.js';
+import { attestServiceDone, completeInvoice, rejectInvoice, suspendInvoice } from '../modules/workflow/workflow.usecases.js';
+import { recordMandate } from '../modules/workflow/workflow.payment.js';
+import type { TransitionDecider } from '../modules/invoices/invoices.routes.js';
 import { registerSearchRoutes } from '../modules/search/search.routes.js';
 import { createChorusPushHandler, chorusPushKind } from '../modules/chorus/chorus.push.js';
 import { createTenantPortResolver } from '../modules/chorus/chorus.connectors.js';
@@ -15,7 +18,7 @@ import { createSelfBillingMailHandler } from '../modules/selfbilling/selfbilling
 import { acceptTacitly } from '../modules/selfbilling/selfbilling.contestation.js';
 import { sweepMandates } from '../modules/selfbilling/selfbilling.mandates.js';
 
-export type ModuleWiring = { routes: Array<(app: FastifyInstance) => void | Promise<void>>; handlers: EffectHandlers; jobs: JobDefinition[] };
+export type ModuleWiring = { routes: Array<(app: FastifyInstance) => void | Promise<void>>; handlers: EffectHandlers; jobs: JobDefinition[]; decide: TransitionDecider };
 
 /**
  * The modules' routes, outbox effect handlers and scheduled jobs, built once from the services.
@@ -60,7 +63,26 @@ export function wireModules(s: AppServices): ModuleWiring {
       },
     },
   ];
+  const wf = { db, blobs, clock, publicUrl: config.server.publicUrl };
+  // The generic transition endpoint (used by the web app) goes through the workflow's rules.
+  const decide: TransitionDecider = (i, p) => {
+    switch (i.action) {
+      case 'suspend':
+        return suspendInvoice(wf, { tenantId: i.tenantId, invoiceId: i.invoiceId, reasonCode: i.reasonCode ?? 'other', reason: i.reason, expectedVersion: i.expectedVersion }, p);
+      case 'reject':
+        return rejectInvoice(wf, { tenantId: i.tenantId, invoiceId: i.invoiceId, reason: i.reason ?? '', reasonCode: i.reasonCode, expectedVersion: i.expectedVersion }, p);
+      case 'attest_service_done':
+        return attestServiceDone(wf, { tenantId: i.tenantId, invoiceId: i.invoiceId, comment: i.reason, expectedVersion: i.expectedVersion }, p);
+      case 'complete':
+        return completeInvoice(wf, { tenantId: i.tenantId, invoiceId: i.invoiceId, expectedVersion: i.expectedVersion }, p);
+      case 'mandate':
+        return recordMandate(wf, { tenantId: i.tenantId, invoiceId: i.invoiceId, mandateNumber: i.mandateNumber ?? '', mandateDate: i.mandateDate, expectedVersion: i.expectedVersion }, p);
+      default:
+        return null;
+    }
+  };
   return {
+    decide,
     routes: [workflow.routes, (app) => registerSearchRoutes(app, { db, clock, logger: logger.child('search') })],
     handlers,
     jobs,

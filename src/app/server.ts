@@ -56,7 +56,7 @@ export async function buildServer(s: AppServices): Promise<FastifyInstance> {
     secureCookies: config.security.secureCookies,
   });
   registerTenantRoutes(app, { db });
-  registerInvoiceRoutes(app, { db, blobs, clock, analyse: s.analyseDocument, maxUploadBytes: config.server.maxUploadBytes });
+  registerInvoiceRoutes(app, { db, blobs, clock, analyse: s.analyseDocument, decide: s.decideTransition, maxUploadBytes: config.server.maxUploadBytes });
   registerJournalRoutes(app, { db });
   let renderPool: Promise<RenderPool> | null = null;
   registerSelfBillingRoutes(app, {

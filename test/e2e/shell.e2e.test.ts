@@ -293,7 +293,8 @@ describe('web app shell', () => {
     expect(await finance.locator('[data-testid="clock-headline"]').textContent()).toMatch(/^Délai suspendu depuis le \d{2}\/\d{2}\/\d{4}$/);
     const entry = finance.locator('.timeline li', { hasText: 'Suspendre' });
     expect(await entry.textContent()).toContain("Numéro d'engagement absent ou erroné");
-    expect(await entry.textContent()).toContain("Motif : Merci d'indiquer le numéro d'engagement EJ sur la facture.");
+    // The workflow journals the reason as "<label of the code> : <explanation>".
+    expect(await entry.textContent()).toContain("Motif : Numéro d’engagement ou de bon de commande absent : Merci d'indiquer le numéro d'engagement EJ sur la facture.");
     expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Enregistrer le complément']);
   });
 
@@ -414,6 +415,7 @@ describe('web app shell', () => {
     const password = (await admin.locator('[data-testid="one-time-password"]').textContent())?.trim() ?? '';
     expect(password.length).toBeGreaterThanOrEqual(10);
     const row = admin.locator('[data-testid="admin-users"] tbody tr', { hasText: 'ecoles@demo.facteur.local' });
+    await row.waitFor();
     expect((await row.locator('td').allTextContents()).slice(1)).toEqual(['Emma Écoles', 'Agent de service', 'Écoles', 'Actif']);
     await expectAccessible(admin);
     await admin.screenshot({ path: path.join(shots, 'admin.png'), fullPage: true });

@@ -9,7 +9,8 @@ import { intakeErrors, readManualFields, sniffMime, type DocumentAnalyser } from
 import { actions, allowedActions, statuses, type InvoiceAction, type InvoiceStatus } from './invoices.lifecycle.js';
 import { sources, type InvoiceSource, type NewDocument } from './invoices.models.js';
 import { decodeCursor, getInvoiceDetail, listInvoices } from './invoices.repository.js';
-import { registerInvoice, transitionInvoice, type InvoiceDeps } from './invoices.usecases.js';
+import { registerInvoice, transitionInvoice, type InvoiceDeps, type TransitionInput } from './invoices.usecases.js';
+import type { Principal } from '../identity/identity.models.js';
 
 const listQuery = {
   type: 'object',
@@ -30,7 +31,13 @@ const listQuery = {
   },
 } as const;
 
-export function registerInvoiceRoutes(app: FastifyInstance, deps: InvoiceDeps & { blobs: BlobStore; analyse?: DocumentAnalyser; maxUploadBytes: number }) {
+/**
+ * Lets the workflow module take the lifecycle actions it owns (reason codes, once-only suspension,
+ * supplier notices, circuits); returns null for actions it leaves to the plain lifecycle.
+ */
+export type TransitionDecider = (input: TransitionInput, principal: Principal) => Promise<unknown> | null;
+
+export function registerInvoiceRoutes(app: FastifyInstance, deps: InvoiceDeps & { blobs: BlobStore; analyse?: DocumentAnalyser; maxUploadBytes: number; decide?: TransitionDecider }) {
   const { db, blobs } = deps;
 
   app.get('/api/invoices', { schema: { tags: ['invoices'], querystring: listQuery } }, async (req) => {
@@ -102,7 +109,8 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: InvoiceDeps & 
       const { principal, tenantId } = requireTenant(req);
       if (principal.kind === 'api_key') requireScope(principal, 'accounting');
       const b = req.body as { action: InvoiceAction; reason?: string; reasonCode?: string; mandateNumber?: string; mandateDate?: string; expectedVersion?: number };
-      return transitionInvoice(deps, { tenantId, invoiceId: (req.params as { id: string }).id, ...b }, principal);
+      const input = { tenantId, invoiceId: (req.params as { id: string }).id, ...b };
+      return (deps.decide?.(input, principal) ?? null) || transitionInvoice(deps, input, principal);
     },
   );
 

@@ -4,15 +4,7 @@ import { parisToday } from '../format';
 import { translateDynamic, useI18n, type MessageKey } from '../i18n';
 
 /** Reasons offered for a suspension; the free text is what the supplier reads (Chorus "motif"). */
-export const suspendReasonCodes = [
-  'missing_engagement',
-  'missing_document',
-  'amount_mismatch',
-  'service_not_done',
-  'bank_details',
-  'mandatory_mentions',
-  'other',
-] as const;
+export const suspendReasonCodes = ['missing_engagement', 'wrong_amount', 'missing_attachment', 'service_not_done', 'wrong_recipient', 'other'] as const;
 
 type Values = { reasonCode: string; reason: string; mandateNumber: string; mandateDate: string };
 type FieldName = keyof Values;

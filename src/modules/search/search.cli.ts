@@ -52,11 +52,7 @@ export async function runSearchCommand(argv: string[], io: Io, deps?: { db: Db; 
   const db = deps?.db ?? own!.db;
   const clock = deps?.clock ?? systemClock;
   try {
-    const tenant = await findTenantBySlug(db, String(v.tenant));
-    if (!tenant) {
-      io.stderr(`Locataire inconnu : ${v.tenant}`);
-      return 1;
-    }
+    const tenant = await findTenantBySlug(db, String(v.tenant)); // throws tenants.not_found
     const raw: Record<string, unknown> = {};
     for (const [flag, field] of Object.entries(flagToField)) if (typeof v[flag] === 'string') raw[field] = v[flag];
     if (v.fuzzy) raw.numberMode = 'fuzzy';

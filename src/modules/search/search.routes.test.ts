@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { parseConfig } from '../../config/config.js';
 import type { AppServices } from '../../app/compose.js';
 import { buildServer } from '../../app/server.js';
-import { createLoginLimiter } from '../identity/identity.usecases.js';
+import { createApiKey, createLoginLimiter } from '../identity/identity.usecases.js';
 import { createMemoryBlobStore } from '../documents/drivers/memory.js';
 import { fixedClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
@@ -55,6 +55,21 @@ describe('GET /api/search/invoices', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('search.invalid_query');
     expect((await app.inject({ method: 'GET', url: '/api/search/invoices' })).statusCode).toBe(401);
+  });
+});
+
+describe('machine clients (API keys)', () => {
+  it('search needs invoices:read and sees the whole tenant; saved views are for users only', async () => {
+    const reader = await createApiKey(h.db, { tenantId: w.a.tenantId, name: 'compta', scopes: ['invoices:read'] }, w.a.admin);
+    const other = await createApiKey(h.db, { tenantId: w.a.tenantId, name: 'journal', scopes: ['journal:read'] }, w.a.admin);
+    const ok = await app.inject({ method: 'GET', url: '/api/search/invoices?q=luminaires', headers: { authorization: `Bearer ${reader.key}` } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().items.map((i: { id: string }) => i.id)).toEqual([w.ids.elec]);
+    const denied = await app.inject({ method: 'GET', url: '/api/search/invoices', headers: { authorization: `Bearer ${other.key}` } });
+    expect(denied.statusCode).toBe(403);
+    const views = await app.inject({ method: 'GET', url: '/api/search/views', headers: { authorization: `Bearer ${reader.key}` } });
+    expect(views.statusCode).toBe(403);
+    expect(views.json().error.code).toBe('search.views_user_only');
   });
 });
 

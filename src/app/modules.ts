@@ -11,6 +11,7 @@ import { attestServiceDone, completeInvoice, rejectInvoice, suspendInvoice } fro
 import { recordMandate } from '../modules/workflow/workflow.payment.js';
 import type { TransitionDecider } from '../modules/invoices/invoices.routes.js';
 import { registerSearchRoutes } from '../modules/search/search.routes.js';
+import { searchJobs } from '../modules/search/search.jobs.js';
 import { createChorusPushHandler, chorusPushKind } from '../modules/chorus/chorus.push.js';
 import { createTenantPortResolver } from '../modules/chorus/chorus.connectors.js';
 import { syncTenant } from '../modules/chorus/chorus.sync.js';
@@ -39,6 +40,7 @@ export function wireModules(s: AppServices): ModuleWiring {
   }
   const jobs: JobDefinition[] = [
     ...workflow.jobs,
+    ...searchJobs({ db, clock, logger: logger.child('search') }),
     {
       name: 'chorus-sync',
       cron: `*/${config.chorus.syncEveryMinutes} * * * *`,

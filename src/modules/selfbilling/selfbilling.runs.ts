@@ -121,14 +121,17 @@ export async function runSelfBilling(deps: RunDeps, { tenantId, period, dryRun =
 
 async function startOrResumeRun(db: Db, tenantId: string, period: string, principal: Principal): Promise<string> {
   return withTenant(db, tenantId, async (tx) => {
-    const existing = await sql<{ id: string; status: string }>`select id, status from sb_runs where tenant_id = ${tenantId} and period = ${period} for update`.execute(tx);
-    const run = existing.rows[0];
-    if (run?.status === 'done') throw selfBillingErrors.runDone(period);
-    if (run) return run.id;
+    // Two processes may start the same period at once: the unique (tenant, period) decides, the loser resumes.
     const id = newId('run');
-    await sql`insert into sb_runs (id, tenant_id, period, status) values (${id}, ${tenantId}, ${period}, 'running')`.execute(tx);
-    await appendJournal(tx, { tenantId, type: 'selfbilling.run_started', actor: actorOf(principal), data: { runId: id, period } });
-    return id;
+    const created = await sql<{ id: string }>`insert into sb_runs (id, tenant_id, period, status) values (${id}, ${tenantId}, ${period}, 'running')
+      on conflict (tenant_id, period) do nothing returning id`.execute(tx);
+    if (created.rows[0]) {
+      await appendJournal(tx, { tenantId, type: 'selfbilling.run_started', actor: actorOf(principal), data: { runId: id, period } });
+      return id;
+    }
+    const existing = await sql<{ id: string; status: string }>`select id, status from sb_runs where tenant_id = ${tenantId} and period = ${period}`.execute(tx);
+    if (existing.rows[0].status === 'done') throw selfBillingErrors.runDone(period);
+    return existing.rows[0].id;
   });
 }
 

@@ -38,7 +38,7 @@ export async function aggregatePeriod(db: Db, tenantId: string, period: string):
       m.id as mandate_id, m.reference, m.channel, m.contestation_days, m.series_prefix
     from sb_suppliers s
     left join lateral (
-      select * from sb_mandates m where m.supplier_id = s.id and m.status = 'active' and m.start_date <= ${start}
+      select * from sb_mandates m where m.tenant_id = s.tenant_id and m.supplier_id = s.id and m.status = 'active' and m.start_date <= ${start}
         and (m.end_date is null or m.end_date >= ${end}) order by m.start_date desc limit 1
     ) m on true
     where s.tenant_id = ${tenantId}`.execute(db);

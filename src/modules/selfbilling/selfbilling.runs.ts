@@ -146,23 +146,38 @@ async function numberInvoices(
       await sql`select id from sb_mandates where id in (${sql.join(batch.map((b) => b.mandate.id))}) order by id for update`.execute(tx);
       const done = await sql<{ supplier_id: string }>`select supplier_id from sb_invoices where run_id = ${runId} and supplier_id in (${sql.join(batch.map((b) => b.supplier.id))})`.execute(tx);
       const skip = new Set(done.rows.map((r) => r.supplier_id));
+      const ready: Array<{ b: Billable; draft: EInvoice }> = [];
       for (const b of batch) {
         if (skip.has(b.supplier.id)) continue;
         const draft = buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines });
         const fatal = fatalFindings(draft);
-        if (fatal.length) {
-          // An invoice that would not validate gets no number: the series stays gap-free.
-          report.invalid.push({ supplierRef: b.supplier.externalId, findings: fatal });
-          continue;
-        }
-        const seq = await sql<{ n: number }>`update sb_series set next_number = next_number + 1 where tenant_id = ${tenantId} and prefix = ${b.mandate.seriesPrefix} returning next_number - 1 as n`.execute(tx);
-        const number = `${b.mandate.seriesPrefix}${String(seq.rows[0].n).padStart(6, '0')}`;
-        const model = { ...draft, number };
-        await sql`insert into sb_invoices (id, tenant_id, run_id, supplier_id, mandate_id, number, type_code, period, issue_date, total_ht, total_tva, total_ttc, status, channel, contest_until, model)
-          values (${newId('selfInvoice')}, ${tenantId}, ${runId}, ${b.supplier.id}, ${b.mandate.id}, ${number}, ${model.typeCode}, ${period}, ${issueDate},
-            ${model.totals!.taxExclusiveAmount}, ${model.totals!.vatTotal}, ${model.totals!.taxInclusiveAmount}, 'numbered', ${b.mandate.channel},
-            ${addDays(issueDate, b.mandate.contestationDays)}, ${JSON.stringify(model)})`.execute(tx);
+        // An invoice that would not validate gets no number: the series stays gap-free.
+        if (fatal.length) report.invalid.push({ supplierRef: b.supplier.externalId, findings: fatal });
+        else ready.push({ b, draft });
       }
+      if (!ready.length) return;
+      // One statement takes the next numbers of every series in the batch (usually one per supplier;
+      // a series shared by several mandates gets as many consecutive numbers as it has invoices here).
+      const counts = new Map<string, number>();
+      for (const r of ready) counts.set(r.b.mandate.seriesPrefix, (counts.get(r.b.mandate.seriesPrefix) ?? 0) + 1);
+      const seq = await sql<{ prefix: string; first: number }>`update sb_series s set next_number = s.next_number + c.k
+        from unnest(${sql.val([...counts.keys()])}::text[], ${sql.val([...counts.values()])}::int[]) as c(p, k)
+        where s.tenant_id = ${tenantId} and s.prefix = c.p returning s.prefix, s.next_number - c.k as first`.execute(tx);
+      const next = new Map(seq.rows.map((r) => [r.prefix, Number(r.first)]));
+      const rows = ready.map(({ b, draft }) => {
+        const n = next.get(b.mandate.seriesPrefix)!;
+        next.set(b.mandate.seriesPrefix, n + 1);
+        const number = `${b.mandate.seriesPrefix}${String(n).padStart(6, '0')}`;
+        const model = { ...draft, number };
+        return { id: newId('selfInvoice'), b, number, model };
+      });
+      await sql`insert into sb_invoices (id, tenant_id, run_id, supplier_id, mandate_id, number, type_code, period, issue_date, total_ht, total_tva, total_ttc, status, channel, contest_until, model)
+        select u.id, ${tenantId}, ${runId}, u.supplier_id, u.mandate_id, u.number, u.type_code, ${period}, ${issueDate}::date, u.ht::numeric, u.tva::numeric, u.ttc::numeric, 'numbered', u.channel, u.contest_until::date, u.model::jsonb
+        from unnest(${sql.val(rows.map((r) => r.id))}::text[], ${sql.val(rows.map((r) => r.b.supplier.id))}::text[], ${sql.val(rows.map((r) => r.b.mandate.id))}::text[],
+          ${sql.val(rows.map((r) => r.number))}::text[], ${sql.val(rows.map((r) => r.model.typeCode!))}::text[], ${sql.val(rows.map((r) => r.model.totals!.taxExclusiveAmount!))}::text[],
+          ${sql.val(rows.map((r) => r.model.totals!.vatTotal!))}::text[], ${sql.val(rows.map((r) => r.model.totals!.taxInclusiveAmount!))}::text[], ${sql.val(rows.map((r) => r.b.mandate.channel))}::text[],
+          ${sql.val(rows.map((r) => addDays(issueDate, r.b.mandate.contestationDays)))}::text[], ${sql.val(rows.map((r) => JSON.stringify(r.model)))}::text[])
+          as u(id, supplier_id, mandate_id, number, type_code, ht, tva, ttc, channel, contest_until, model)`.execute(tx);
     });
     onProgress?.('number', Math.min(off + BATCH, billable.length), billable.length);
   }

@@ -44,6 +44,9 @@ export async function openDatabase({
         }) as typeof pg.types.getTypeParser,
       },
     });
+    // An idle connection cut by the server (restart, failover, admin) must not crash the process:
+    // the pool drops it and opens a new one on the next query.
+    pool.on('error', (err) => logger?.warn({ err }, 'connexion PostgreSQL inactive perdue'));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     handle = { db, kind: 'postgres', pgPool: pool, close: () => db.destroy() };
   } else {

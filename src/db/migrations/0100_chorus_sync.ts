@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migrator.js';
+import { enableTenantRls } from '../rls.js';
 
 /** Chorus connector tables (range 0100–0199 belongs to the chorus module). */
 export async function up({ db }: MigrationContext): Promise<void> {
@@ -30,14 +31,5 @@ create table chorus_invoices (
 );
 create index chorus_invoices_invoice on chorus_invoices (tenant_id, invoice_id);
 `.execute(db);
-  for (const table of ['chorus_connectors', 'chorus_invoices']) {
-    await sql
-      .raw(
-        `alter table ${table} enable row level security;
-         create policy ${table}_tenant on ${table}
-           using (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*')
-           with check (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*');`,
-      )
-      .execute(db);
-  }
+  await enableTenantRls(db, ['chorus_connectors', 'chorus_invoices']);
 }

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migrator.js';
+import { enableTenantRls } from '../rls.js';
 
 /** Workflow and notification tables (range 0200–0299 belongs to workflow/notifications). */
 export async function up({ db }: MigrationContext): Promise<void> {
@@ -149,7 +150,7 @@ create table notification_feed_cursors (
   last_seq bigint not null default 0
 );
 `.execute(db);
-  for (const table of [
+  await enableTenantRls(db, [
     'workflow_circuits',
     'workflow_instances',
     'workflow_tasks',
@@ -161,14 +162,5 @@ create table notification_feed_cursors (
     'notifications',
     'notification_subscriptions',
     'notification_feed_cursors',
-  ]) {
-    await sql
-      .raw(
-        `alter table ${table} enable row level security;
-         create policy ${table}_tenant on ${table}
-           using (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*')
-           with check (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*');`,
-      )
-      .execute(db);
-  }
+  ]);
 }

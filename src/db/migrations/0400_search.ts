@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { MigrationContext } from '../migrator.js';
+import { enableTenantRls } from '../rls.js';
 
 /**
  * Search (range 0400–0499). A narrow projection of each invoice, `invoice_search`, kept by
@@ -205,14 +206,5 @@ select i.id, i.tenant_id, i.service_id, i.status, i.source, i.type, i.number, i.
             where j.tenant_id = i.tenant_id and j.invoice_id = i.id and j.type = 'invoice.commented'), '')
 from invoices i`.execute(db);
 
-  for (const table of ['invoice_search', 'search_views']) {
-    await sql
-      .raw(
-        `alter table ${table} enable row level security;
-         create policy ${table}_tenant on ${table}
-           using (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*')
-           with check (tenant_id = current_setting('app.tenant_id', true) or current_setting('app.tenant_id', true) = '*');`,
-      )
-      .execute(db);
-  }
+  await enableTenantRls(db, ['invoice_search', 'search_views']);
 }

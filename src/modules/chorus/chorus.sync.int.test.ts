@@ -97,7 +97,7 @@ describe('Chorus sync into the register', () => {
     const completedAt = st.invoices.get(a)!.history.find((x) => x.code === 'COMPLETEE')!.at;
     expect(new Date(byExt.get(a)!.dgp_started_at!).getTime()).toBe(completedAt);
     expect(byExt.get(a)!.dgp_due_on).toBe(addDays(parisDay(new Date(completedAt)), 30));
-    const journal = await h.db.selectFrom('journal').select(['type', 'data', 'invoice_id']).where('tenant_id', '=', tenantId).where('type', '=', 'invoice.transitioned').execute();
+    const journal = await h.db.selectFrom('journal').select(['type', 'data', 'invoice_id']).where('tenant_id', '=', tenantId).where('type', '=', 'invoice.transitioned').orderBy('seq').execute();
     const ofB = journal.filter((j) => j.invoice_id === byExt.get(b)!.id).map((j) => j.data as { to: string; details?: { mandateNumber?: string; chorus?: { code: string } } });
     expect(ofB.map((j) => j.to)).toEqual(['service_done', 'mandated', 'accountant']);
     expect(ofB[1].details).toMatchObject({ mandateNumber: 'DP-77', chorus: { code: 'MANDATEE' } });

@@ -185,4 +185,4 @@ ${rows.join('\n')}
 ].map((row) => JSON.parse(row) as SyntaxRuleRow);
 `,
 );
-console.log(`rules: ${spec.rules.length}, syntax structural: ${structural}, custom: ${custom}, lists: ${lists.size}`);
+process.stdout.write(`rules: ${spec.rules.length}, syntax structural: ${structural}, custom: ${custom}, lists: ${lists.size}\n`);

@@ -11,5 +11,6 @@ export const identityErrors = {
   emailTaken: (email: string) => new AppError({ code: 'identity.email_taken', status: 409, message: `Un compte existe déjà pour ${email}.`, details: { field: 'email' } }),
   unknownService: (s: string) => new AppError({ code: 'identity.unknown_service', status: 400, message: `Service « ${s} » inconnu.`, details: { field: 'services' } }),
   badEmail: () => new AppError({ code: 'request.invalid', status: 400, message: 'Champ « email » invalide.', details: { field: 'email' } }),
+  apiKeyNotFound: () => new AppError({ code: 'identity.api_key_not_found', status: 404, message: "Clé d'API introuvable ou déjà révoquée." }),
   userNotFound: () => new AppError({ code: 'identity.user_not_found', status: 404, message: 'Utilisateur introuvable.' }),
 };

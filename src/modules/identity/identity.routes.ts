@@ -3,6 +3,7 @@ import type { Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { SESSION_COOKIE, requirePrincipal, requireRole, requireTenant } from '../../app/http-auth.js';
 import { apiScopes, roles, type ApiScope, type Role } from './identity.models.js';
+import { registerUserAdminRoutes } from './identity.admin-routes.js';
 import { createApiKey, createUser, login, logout, revokeApiKey, type LoginLimiter } from './identity.usecases.js';
 
 export function registerIdentityRoutes(
@@ -114,4 +115,6 @@ export function registerIdentityRoutes(
     await revokeApiKey(db, tenantId, (req.params as { id: string }).id, principal);
     return { ok: true };
   });
+
+  registerUserAdminRoutes(app, { db, clock });
 }

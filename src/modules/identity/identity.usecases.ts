@@ -141,7 +141,9 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
 
 export async function revokeApiKey(db: Db, tenantId: string, apiKeyId: string, principal: Principal) {
   await withTenant(db, tenantId, async (tx) => {
-    await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', apiKeyId).execute();
+    const r = await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', apiKeyId).where('revoked_at', 'is', null).executeTakeFirst();
+    // Another tenant's key, an unknown id or a second revocation: nothing changes and nothing is journaled.
+    if (Number(r.numUpdatedRows ?? 0) !== 1) throw identityErrors.apiKeyNotFound();
     await appendJournal(tx, { tenantId, type: 'apikey.revoked', actor: actorOf(principal), data: { apiKeyId } });
   });
 }

@@ -11,10 +11,12 @@ import { attestServiceDone, completeInvoice, rejectInvoice, suspendInvoice } fro
 import { recordMandate } from '../modules/workflow/workflow.payment.js';
 import type { TransitionDecider } from '../modules/invoices/invoices.routes.js';
 import { registerSearchRoutes } from '../modules/search/search.routes.js';
+import { registerDashboardRoutes } from '../modules/dashboard/dashboard.routes.js';
 import { searchJobs } from '../modules/search/search.jobs.js';
 import { createChorusPushHandler, chorusPushKind } from '../modules/chorus/chorus.push.js';
 import { createTenantPortResolver } from '../modules/chorus/chorus.connectors.js';
 import { syncTenant } from '../modules/chorus/chorus.sync.js';
+import { registerChorusInvoiceRoutes } from '../modules/chorus/chorus.invoice-routes.js';
 import { createSelfBillingMailHandler } from '../modules/selfbilling/selfbilling.delivery.js';
 import { acceptTacitly } from '../modules/selfbilling/selfbilling.contestation.js';
 import { sweepMandates } from '../modules/selfbilling/selfbilling.mandates.js';
@@ -85,7 +87,7 @@ export function wireModules(s: AppServices): ModuleWiring {
   };
   return {
     decide,
-    routes: [workflow.routes, (app) => registerSearchRoutes(app, { db, clock, logger: logger.child('search') })],
+    routes: [workflow.routes, (app) => registerSearchRoutes(app, { db, clock, logger: logger.child('search') }), (app) => registerDashboardRoutes(app, { db, clock }), (app) => registerChorusInvoiceRoutes(app, { db, clock, portFor: chorusPort })],
     handlers,
     jobs,
   };

@@ -11,6 +11,7 @@ import { sources, type InvoiceSource, type NewDocument } from './invoices.models
 import { decodeCursor, getInvoiceDetail, listInvoices } from './invoices.repository.js';
 import { registerInvoice, transitionInvoice, type InvoiceDeps, type TransitionInput } from './invoices.usecases.js';
 import type { Principal } from '../identity/identity.models.js';
+import { registerServiceAssignmentRoutes } from './invoices.assign.js';
 
 const listQuery = {
   type: 'object',
@@ -156,6 +157,8 @@ export function registerInvoiceRoutes(app: FastifyInstance, deps: InvoiceDeps & 
     reply.status(201);
     return r;
   });
+
+  registerServiceAssignmentRoutes(app, deps);
 }
 
 function scopeBlocks(p: Parameters<typeof serviceScope>[0], serviceId: string | null | undefined) {

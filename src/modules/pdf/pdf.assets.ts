@@ -9,18 +9,28 @@ import { fileURLToPath } from 'node:url';
  */
 const assetsDir = new URL('../../../assets/', import.meta.url);
 
-/** The subset of the fontkit font API that pdfkit needs; pdfkit accepts such an object as a font source. */
-export type LoadedFont = { layout: (...args: unknown[]) => unknown; hasGlyphForCodePoint: (cp: number) => boolean; postscriptName: string };
+type Glyph = { id: number; advanceWidth: number; bbox: { maxY: number } };
+/** The part of the fontkit font API the renderer uses (metrics, glyph lookup, subsetting). */
+export type FontFile = {
+  font: {
+    unitsPerEm: number;
+    ascent: number;
+    descent: number;
+    lineGap: number;
+    postscriptName: string;
+    bbox: { minX: number; minY: number; maxX: number; maxY: number };
+    glyphForCodePoint: (cp: number) => Glyph;
+    createSubset: () => { includeGlyph: (g: Glyph) => number; encode: () => Uint8Array };
+  };
+};
 
-type Fontkit = { create: (buf: Uint8Array) => LoadedFont };
+let fonts: { regular: FontFile; bold: FontFile } | undefined;
 
-let fonts: { regular: LoadedFont; bold: LoadedFont } | undefined;
-
-export function invoiceFonts(): { regular: LoadedFont; bold: LoadedFont } {
+export function invoiceFontFiles(): { regular: FontFile; bold: FontFile } {
   if (!fonts) {
-    // fontkit is pdfkit's own font engine: resolving it from pdfkit keeps one copy and one version.
-    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as Fontkit;
-    const load = (name: string) => fontkit.create(readFileSync(fileURLToPath(new URL(`fonts/${name}`, assetsDir))));
+    // fontkit comes with pdfkit: resolving it from pdfkit keeps one copy and one version.
+    const fontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit') as { create: (buf: Uint8Array) => FontFile['font'] };
+    const load = (name: string): FontFile => ({ font: fontkit.create(readFileSync(fileURLToPath(new URL(`fonts/${name}`, assetsDir)))) });
     fonts = { regular: load('DejaVuSans.ttf'), bold: load('DejaVuSans-Bold.ttf') };
   }
   return fonts;

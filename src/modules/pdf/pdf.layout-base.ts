@@ -1,3 +1,4 @@
+import type { InvoiceCanvas } from './pdf.canvas.js';
 import type { EInvoice } from '../formats/formats.models.js';
 
 /** A4 page geometry in points; `bottom` leaves room for the footer drawn on every page. */
@@ -6,7 +7,7 @@ export const CONTENT_WIDTH = PAGE.width - 2 * PAGE.margin;
 export const GREY = '#555555';
 export const LIGHT = '#eeeeee';
 
-export type LayoutCtx = { doc: PDFKit.PDFDocument; model: EInvoice; currency: string; y: number };
+export type LayoutCtx = { doc: InvoiceCanvas; model: EInvoice; currency: string; y: number };
 
 /** Moves to a new page when `height` does not fit; returns true if it did. */
 export function ensureSpace(ctx: LayoutCtx, height: number): boolean {
@@ -17,11 +18,10 @@ export function ensureSpace(ctx: LayoutCtx, height: number): boolean {
 }
 
 /**
- * One line of text in a box, aligned and cut with an ellipsis when too long. Positioned by hand
- * (no `width` option) because pdfkit builds a line wrapper for every boxed text call, which costs
- * more than the rest of the page.
+ * One line of text in a box, aligned and cut with an ellipsis when too long (measured here rather
+ * than wrapped: table cells never wrap).
  */
-export function cell(doc: PDFKit.PDFDocument, text: string, x: number, y: number, width: number, align: 'left' | 'right' | 'center' = 'left'): void {
+export function cell(doc: InvoiceCanvas, text: string, x: number, y: number, width: number, align: 'left' | 'right' | 'center' = 'left'): void {
   let s = text.replace(/[\r\n]+/g, ' ');
   let w = doc.widthOfString(s);
   if (w > width) {

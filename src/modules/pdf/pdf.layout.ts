@@ -1,10 +1,11 @@
 import type { Buyer, EInvoice, Identifier, PostalAddress, Seller } from '../formats/formats.models.js';
 import { formatAmount, formatDate, formatDecimal, formatRate, documentTitle, unitLabel } from './pdf.format.js';
+import type { InvoiceCanvas } from './pdf.canvas.js';
 import { CONTENT_WIDTH, GREY, LIGHT, PAGE, cell, ensureSpace, type LayoutCtx } from './pdf.layout-base.js';
 import { drawNotes, drawPayment, drawTotals } from './pdf.layout-totals.js';
 
 /** Draws the whole invoice (all pages) then the page footers. */
-export function drawInvoice(doc: PDFKit.PDFDocument, model: EInvoice): void {
+export function drawInvoice(doc: InvoiceCanvas, model: EInvoice): void {
   const ctx: LayoutCtx = { doc, model, currency: model.currencyCode ?? 'EUR', y: PAGE.margin };
   drawHeader(ctx);
   drawReferences(ctx);
@@ -186,7 +187,7 @@ function drawLines(ctx: LayoutCtx): void {
   ctx.y += 8;
 }
 
-function drawFooters(doc: PDFKit.PDFDocument, model: EInvoice): void {
+function drawFooters(doc: InvoiceCanvas, model: EInvoice): void {
   const range = doc.bufferedPageRange();
   const seller = model.seller ?? {};
   const legal = [seller.name, seller.legalRegistrationId ? `SIREN ${seller.legalRegistrationId.value}` : '', seller.vatId ? `TVA ${seller.vatId}` : '', seller.additionalLegalInfo ?? '']

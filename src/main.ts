@@ -7,7 +7,7 @@ import { buildServer } from './app/server.js';
 import { startWorker } from './app/worker.js';
 import { demoTenantId, seedDemo } from './app/demo.js';
 import { wireModules } from './app/modules.js';
-import { startDemoChorus } from './modules/chorus/chorus.demo.js';
+import { connectDemoChorus, startDemoChorus } from './modules/chorus/chorus.demo.js';
 import { createTenantPortResolver } from './modules/chorus/chorus.connectors.js';
 import { syncTenant } from './modules/chorus/chorus.sync.js';
 import { isAppError } from './shared/errors.js';
@@ -90,7 +90,10 @@ async function runServer(mode: 'start' | 'serve') {
 async function startDemo(s: AppServices) {
   const tenantId = await demoTenantId(s.db);
   if (!tenantId) return null;
-  const sandbox = await startDemoChorus({ db: s.db, secretKey: s.secretKey, clock: s.clock, tenantId, logger: s.logger.child('chorus.sandbox') });
+  // FACTEUR_DEMO_CHORUS_URL: a sandbox already runs elsewhere (end-to-end tests drive it as the supplier).
+  const external = s.config.demo.chorusUrl;
+  if (external) await connectDemoChorus({ db: s.db, secretKey: s.secretKey, clock: s.clock, tenantId, url: external });
+  const sandbox = external ? null : await startDemoChorus({ db: s.db, secretKey: s.secretKey, clock: s.clock, tenantId, logger: s.logger.child('chorus.sandbox') });
   const port = await createTenantPortResolver({ db: s.db, secretKey: s.secretKey, logger: s.logger })(tenantId);
   void syncTenant({ db: s.db, port, blobs: s.blobs, tenantId, clock: s.clock, logger: s.logger.child('chorus.sync') })
     .then((c) => io.stdout(`Bac à sable Chorus Pro : ${c.created} facture(s) de démonstration reçue(s).`))

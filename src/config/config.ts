@@ -52,6 +52,11 @@ export const configSchema = z.object({
     enabled: bool.default(false),
     /** In demo mode, run the in-project Chorus Pro sandbox and feed the demo tenant from it. */
     chorus: bool.default(true),
+    /**
+     * In demo mode, connect the demo tenant to this already running Chorus-compatible endpoint (the
+     * in-project sandbox started by a test, with its default credentials) instead of starting one.
+     */
+    chorusUrl: z.string().url().optional(),
   }),
   log: z.object({
     level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -103,6 +108,7 @@ export const envMapping: Array<{ env: string; path: string[]; doc: string }> = [
   { env: 'SECURE_COOKIES', path: ['security', 'secureCookies'], doc: 'Cookies Secure (HTTPS)' },
   { env: 'FACTEUR_DEMO', path: ['demo', 'enabled'], doc: 'Locataire et bac à sable de démonstration' },
   { env: 'FACTEUR_DEMO_CHORUS', path: ['demo', 'chorus'], doc: 'En démonstration, factures du bac à sable Chorus Pro' },
+  { env: 'FACTEUR_DEMO_CHORUS_URL', path: ['demo', 'chorusUrl'], doc: 'En démonstration, URL d’un bac à sable Chorus Pro déjà lancé (au lieu d’en démarrer un)' },
   { env: 'LOG_LEVEL', path: ['log', 'level'], doc: 'debug | info | warn | error | silent' },
   { env: 'SEAL_P12_FILE', path: ['seal', 'p12File'], doc: 'Cachet électronique (PKCS#12)' },
   { env: 'SEAL_P12_PASSWORD_FILE', path: ['seal', 'p12PasswordFile'], doc: 'Fichier contenant le mot de passe du PKCS#12' },

@@ -54,8 +54,14 @@ export function createChorusPushHandler({ db, clock, portFor, logger }: { db: Db
     }
     try {
       const r = await port.pushRecipientStatus({ idFacture: input.idFacture, status: input.status, motif: input.motif, numeroDPMandat: input.numeroDPMandat });
+      // Chorus accepted: its current status is now the one pushed (the next sync reads the history entry).
       await withTenant(db, tenantId, (tx) =>
-        chorusDb(tx).updateTable('chorus_invoices').set({ push_error: null, push_error_at: null }).where('tenant_id', '=', tenantId).where('invoice_id', '=', invoiceId).execute(),
+        chorusDb(tx)
+          .updateTable('chorus_invoices')
+          .set({ push_error: null, push_error_at: null, chorus_status: r.nouveauStatut || input.status })
+          .where('tenant_id', '=', tenantId)
+          .where('invoice_id', '=', invoiceId)
+          .execute(),
       );
       return { externalId: `${r.idFacture}:${r.nouveauStatut}:${r.dateTraitement ?? ''}` };
     } catch (e) {

@@ -6,6 +6,7 @@ import { findInvoice } from '../invoices/invoices.repository.js';
 import { actOnStep, resumeCircuit, type StepAction } from './workflow.actions.js';
 import { createDelegation, listCircuits, listDelegations, saveCircuit } from './workflow.circuits.js';
 import { workflowErrors } from './workflow.errors.js';
+import { registerCircuitPreviewRoutes } from './workflow.preview.js';
 import type { WorkflowDeps } from './workflow.shared.js';
 import { requestReauthCode } from './workflow.signature.js';
 import { getCircuitState, listMyTasks, startCircuit } from './workflow.tasks.js';
@@ -63,6 +64,7 @@ export function registerCircuitRoutes(app: FastifyInstance, deps: WorkflowDeps) 
     const { principal, tenantId } = requireTenant(req);
     return saveCircuit(deps, tenantId, req.body, principal, (req.params as { id: string }).id);
   });
+  registerCircuitPreviewRoutes(app, deps);
 
   app.post('/api/invoices/:id/circuit', {
     schema: { tags: ['workflow'], summary: 'Démarrer le circuit (choisi par ses conditions, ou celui indiqué)', params, body: { type: 'object', additionalProperties: false, properties: { circuitId: { type: 'string', maxLength: 64 } } } },

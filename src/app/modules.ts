@@ -20,6 +20,8 @@ import { registerChorusInvoiceRoutes } from '../modules/chorus/chorus.invoice-ro
 import { createSelfBillingMailHandler } from '../modules/selfbilling/selfbilling.delivery.js';
 import { acceptTacitly } from '../modules/selfbilling/selfbilling.contestation.js';
 import { sweepMandates } from '../modules/selfbilling/selfbilling.mandates.js';
+import { bounceJob } from '../modules/selfbilling/selfbilling.bounces.js';
+import { createImapBounceMailbox } from '../modules/selfbilling/selfbilling.mailbox-imap.js';
 
 export type ModuleWiring = { routes: Array<(app: FastifyInstance) => void | Promise<void>>; handlers: EffectHandlers; jobs: JobDefinition[]; decide: TransitionDecider };
 
@@ -67,6 +69,12 @@ export function wireModules(s: AppServices): ModuleWiring {
       },
     },
   ];
+  // Self-billing bounces: the mailbox is checked at boot (URL, user, password file), read by the worker.
+  if (config.bounces.imapUrl) {
+    const { imapUrl, user, passwordFile, mailbox, processedMailbox, ignoredMailbox } = config.bounces;
+    const bounceMailbox = createImapBounceMailbox({ imapUrl, user: user ?? '', passwordFile, mailbox, processedMailbox, ignoredMailbox });
+    jobs.push(bounceJob({ db, mailbox: bounceMailbox, logger: logger.child('selfbilling.bounces'), everyMinutes: config.bounces.everyMinutes }));
+  }
   const wf = { db, blobs, clock, publicUrl: config.server.publicUrl };
   // The generic transition endpoint (used by the web app) goes through the workflow's rules.
   const decide: TransitionDecider = (i, p) => {

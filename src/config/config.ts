@@ -81,6 +81,20 @@ export const configSchema = z.object({
     smtpUrl: z.string().optional(),
     from: z.string().default('Facteur <facteur@localhost>'),
   }),
+  /**
+   * The one IMAP mailbox receiving the delivery reports (DSN) of self-billing e-mails: they are all
+   * sent from MAIL_FROM, and each report names its invoice through the Message-ID, so one global box
+   * serves every issuer tenant. Absent: no bounce job.
+   */
+  bounces: z.object({
+    imapUrl: z.string().regex(/^imaps?:\/\/[^/\s]+(\/.*)?$/, 'imap://hôte:port ou imaps://hôte:port attendu').optional(),
+    user: z.string().min(1).optional(),
+    passwordFile: z.string().min(1).optional(),
+    mailbox: z.string().min(1).default('INBOX'),
+    processedMailbox: z.string().min(1).optional(),
+    ignoredMailbox: z.string().min(1).optional(),
+    everyMinutes: z.coerce.number().int().min(1).max(59).default(10),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -119,6 +133,13 @@ export const envMapping: Array<{ env: string; path: string[]; doc: string }> = [
   { env: 'SMS_GATEWAY_TOKEN', path: ['sms', 'gatewayToken'], doc: 'Jeton de la passerelle SMS' },
   { env: 'CHORUS_SYNC_EVERY_MINUTES', path: ['chorus', 'syncEveryMinutes'], doc: 'Période de synchronisation Chorus Pro (5)' },
   { env: 'MAIL_FROM', path: ['mail', 'from'], doc: 'Expéditeur des e-mails' },
+  { env: 'BOUNCE_IMAP_URL', path: ['bounces', 'imapUrl'], doc: 'Boîte IMAP des avis de non-remise (imap:// ou imaps://)' },
+  { env: 'BOUNCE_IMAP_USER', path: ['bounces', 'user'], doc: 'Utilisateur IMAP des avis de non-remise' },
+  { env: 'BOUNCE_IMAP_PASSWORD_FILE', path: ['bounces', 'passwordFile'], doc: 'Fichier contenant le mot de passe IMAP' },
+  { env: 'BOUNCE_IMAP_MAILBOX', path: ['bounces', 'mailbox'], doc: 'Dossier lu (INBOX)' },
+  { env: 'BOUNCE_IMAP_PROCESSED_MAILBOX', path: ['bounces', 'processedMailbox'], doc: 'Dossier où ranger les avis traités (sinon marqués lus)' },
+  { env: 'BOUNCE_IMAP_IGNORED_MAILBOX', path: ['bounces', 'ignoredMailbox'], doc: 'Dossier où ranger les messages qui ne sont pas des avis (sinon laissés en place)' },
+  { env: 'BOUNCE_IMAP_EVERY_MINUTES', path: ['bounces', 'everyMinutes'], doc: 'Période de relève de la boîte (10)' },
 ];
 
 function setPath(target: Record<string, unknown>, p: string[], value: unknown) {
@@ -142,7 +163,7 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 
 /** Reads the environment (the only place that does) and validates; overrides win over env. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<ConfigInput> = {}): Config {
-  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {} };
+  const raw: Record<string, unknown> = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {}, bounces: {} };
   for (const m of envMapping) {
     const v = env[m.env];
     if (v !== undefined && v !== '') setPath(raw, m.path, v);
@@ -151,7 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 export function parseConfig(raw: unknown): Config {
-  const slices = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {} };
+  const slices = { server: {}, database: {}, blobs: {}, security: {}, demo: {}, log: {}, mail: {}, seal: {}, sms: {}, chorus: {}, bounces: {} };
   const result = configSchema.safeParse({ ...slices, ...(raw as Record<string, unknown>) });
   if (!result.success) {
     const lines = result.error.issues.map((i) => {
@@ -171,6 +192,9 @@ export function parseConfig(raw: unknown): Config {
   if (!givenUrl) cfg.server.publicUrl = `http://localhost:${cfg.server.port}`;
   if (cfg.blobs.driver === 's3' && !cfg.blobs.s3) {
     throw new AppError({ code: 'config.invalid', status: 500, message: 'Configuration invalide :\n- BLOB_STORE=s3 exige S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY' });
+  }
+  if (cfg.bounces.imapUrl && (!cfg.bounces.user || !cfg.bounces.passwordFile)) {
+    throw new AppError({ code: 'config.invalid', status: 500, message: 'Configuration invalide :\n- BOUNCE_IMAP_URL exige BOUNCE_IMAP_USER et BOUNCE_IMAP_PASSWORD_FILE' });
   }
   if (cfg.security.secretKey && decodeKey(cfg.security.secretKey) === null) {
     throw new AppError({ code: 'config.invalid', status: 500, message: 'Configuration invalide :\n- SECRET_KEY : 32 octets attendus, encodés en base64 ou en hexadécimal' });

@@ -139,7 +139,7 @@ describe('self-billing delivery and contestation', () => {
     ].join('\r\n');
     const parsed = parseDsn(dsn)!;
     expect(parsed).toMatchObject({ status: '5.1.1', recipient: 'relais5@example.test' });
-    expect(await recordBounce(h.db, parsed)).toEqual({ invoiceId: inv.id });
+    expect(await recordBounce(h.db, parsed)).toEqual({ invoiceId: inv.id, duplicate: false, changed: true });
     const row = (await sql<{ channel: string; status: string }>`select channel, status from sb_invoices where id = ${inv.id}`.execute(h.db)).rows[0];
     expect(row).toEqual({ channel: 'paper', status: 'sealed' });
     const batch = await buildPrintBatch(h.db, blobs, tenantId, '2026-10');

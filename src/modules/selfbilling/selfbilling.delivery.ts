@@ -70,19 +70,40 @@ export function parseDsn(raw: string): { originalMessageId: string | null; recip
   return { originalMessageId: ids.find((id) => id.endsWith('@autofacturation.facteur>')) ?? ids[ids.length - 1] ?? null, recipient, status, reason: diag };
 }
 
-/** A bounced self-invoice goes to the print batch, and so does the supplier's next invoices until its e-mail changes. */
-export async function recordBounce(db: Db, dsn: NonNullable<ReturnType<typeof parseDsn>>) {
+/**
+ * A bounced self-invoice goes to the print batch, and so does the supplier's next invoices until its e-mail changes.
+ * With `dsnMessageId` (the report's own Message-ID), the report is recorded in `sb_bounces` in the same
+ * transaction and a report already recorded changes nothing (`duplicate: true`). A second report about an
+ * invoice already on paper is recorded but neither moves nor journals anything again.
+ */
+export async function recordBounce(db: Db, dsn: NonNullable<ReturnType<typeof parseDsn>>, { dsnMessageId }: { dsnMessageId?: string } = {}) {
   const m = /^<(sfi_[0-9a-z]{26})@autofacturation\.facteur>$/.exec(dsn.originalMessageId ?? '');
   if (!m) return null;
-  const r = await sql<{ tenant_id: string; supplier_id: string; number: string }>`select tenant_id, supplier_id, number from sb_invoices where id = ${m[1]}`.execute(db);
+  // System work: the report names an invoice of any tenant; its tenant is known only once it is found.
+  const r = await withTenant(db, '*', (tx) => sql<{ tenant_id: string; supplier_id: string; number: string }>`select tenant_id, supplier_id, number from sb_invoices where id = ${m[1]}`.execute(tx));
   const inv = r.rows[0];
   if (!inv) return null;
-  await withTenant(db, inv.tenant_id, async (tx) => {
-    await sql`update sb_invoices set channel = 'paper', status = case when status = 'delivered' then 'sealed' else status end, delivered_at = null where id = ${m[1]}`.execute(tx);
+  const invoiceId = m[1];
+  return withTenant(db, inv.tenant_id, async (tx) => {
+    const cur = await sql<{ channel: string }>`select channel from sb_invoices where id = ${invoiceId} for update`.execute(tx);
+    const changed = cur.rows[0]?.channel !== 'paper';
+    if (dsnMessageId) {
+      const ins = await sql`insert into sb_bounces (tenant_id, dsn_message_id, invoice_id, recipient, status, reason, changed)
+        values (${inv.tenant_id}, ${dsnMessageId}, ${invoiceId}, ${dsn.recipient?.slice(0, 320) ?? null}, ${dsn.status}, ${dsn.reason.slice(0, 2000)}, ${changed})
+        on conflict do nothing`.execute(tx);
+      if (Number(ins.numAffectedRows ?? 0) === 0) return { invoiceId, duplicate: true, changed: false };
+    }
+    if (!changed) return { invoiceId, duplicate: false, changed: false };
+    await sql`update sb_invoices set channel = 'paper', status = case when status = 'delivered' then 'sealed' else status end, delivered_at = null where id = ${invoiceId}`.execute(tx);
     await sql`update sb_suppliers set bounced_at = now() where id = ${inv.supplier_id}`.execute(tx);
-    await appendJournal(tx, { tenantId: inv.tenant_id, type: 'selfbilling.invoice_bounced', actor: { kind: 'system', component: 'selfbilling.bounces' }, data: { invoiceId: m[1], number: inv.number, reason: dsn.reason } });
+    await appendJournal(tx, {
+      tenantId: inv.tenant_id,
+      type: 'selfbilling.invoice_bounced',
+      actor: { kind: 'system', component: 'selfbilling.bounces' },
+      data: { invoiceId, number: inv.number, reason: dsn.reason.slice(0, 2000), status: dsn.status, recipient: dsn.recipient, dsnMessageId: dsnMessageId ?? null },
+    });
+    return { invoiceId, duplicate: false, changed: true };
   });
-  return { invoiceId: m[1] };
 }
 
 /** The period's print batch: every paper invoice merged into one PDF, plus the mailing list as CSV. */

@@ -8,7 +8,7 @@ declare module '../journal/journal.events.js' {
     'selfbilling.run_completed': { runId: string; period: string; invoices: number; totalTtc: string; anomalies: number };
     'selfbilling.invoice_issued': { invoiceId: string; number: string; supplierId: string; typeCode: string; totalTtc: string; pdfSha256: string; channel: string; creditNoteOf?: string };
     'selfbilling.invoice_delivered': { invoiceId: string; number: string; channel: string; externalId: string | null };
-    'selfbilling.invoice_bounced': { invoiceId: string; number: string; reason: string };
+    'selfbilling.invoice_bounced': { invoiceId: string; number: string; reason: string; status?: string; recipient?: string | null; dsnMessageId?: string | null };
     'selfbilling.invoice_contested': { invoiceId: string; number: string; contestationId: string; reason: string };
     'selfbilling.contestation_resolved': { contestationId: string; invoiceId: string; outcome: 'accepted' | 'refused'; answer?: string; creditNoteId?: string };
     'selfbilling.invoice_accepted': { invoiceId: string; number: string; tacit: true; windowClosedOn: string };

@@ -12,6 +12,7 @@ import { registerIdentityRoutes } from '../modules/identity/identity.routes.js';
 import { registerInvoiceRoutes } from '../modules/invoices/invoices.routes.js';
 import { registerJournalRoutes } from '../modules/journal/journal.routes.js';
 import { registerTenantRoutes } from '../modules/tenants/tenants.routes.js';
+import { registerChorusRoutes } from '../modules/chorus/chorus.routes.js';
 import { registerSelfBillingRoutes } from '../modules/selfbilling/selfbilling.routes.js';
 import { createRenderPool, type RenderPool } from '../modules/selfbilling/selfbilling.render-pool.js';
 import { AppError } from '../shared/errors.js';
@@ -58,6 +59,7 @@ export async function buildServer(s: AppServices): Promise<FastifyInstance> {
   registerTenantRoutes(app, { db });
   registerInvoiceRoutes(app, { db, blobs, clock, analyse: s.analyseDocument, decide: s.decideTransition, maxUploadBytes: config.server.maxUploadBytes });
   registerJournalRoutes(app, { db });
+  registerChorusRoutes(app, { db, secretKey: s.secretKey, clock, logger: logger.child('chorus.admin') });
   let renderPool: Promise<RenderPool> | null = null;
   registerSelfBillingRoutes(app, {
     db,

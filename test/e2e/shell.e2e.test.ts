@@ -128,9 +128,12 @@ describe('web app shell', () => {
     expect((await alert.textContent())?.trim()).toBe(apiMessage);
     await finance.screenshot({ path: path.join(shots, 'login-error.png') });
 
-    // Signing in from "/" lands on the invoice list.
+    // Signing in from "/" lands on the dashboard (workspace.e2e.test.ts covers it); the list is one link away.
     await finance.getByLabel('Mot de passe').fill(app.logins.get('finance_agent')!.password);
     await finance.getByRole('button', { name: 'Se connecter' }).click();
+    await finance.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+    expect(new URL(finance.url()).pathname).toBe('/tableau-de-bord');
+    await finance.getByRole('link', { name: 'Factures', exact: true }).click();
     await finance.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
     await finance.locator('tbody tr').first().waitFor();
     expect(new URL(finance.url()).pathname).toBe('/factures');

@@ -9,6 +9,10 @@ import { InvoicePage } from './pages/invoice-page';
 import { UploadPage } from './pages/upload-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { AdminPage } from './pages/admin-page';
+import { DashboardPage } from './pages/dashboard-page';
+import { NotificationsPage } from './pages/notifications-page';
+import { NotificationPreferencesPage } from './pages/notification-preferences-page';
+import { UnreadBadge } from './components/unread-badge';
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang);
@@ -96,7 +100,7 @@ function Shell() {
 
   const signedIn = state.kind === 'signed_in';
   useEffect(() => {
-    if (signedIn && (location.path === '/' || location.path === '/connexion')) navigate('/factures', { replace: true });
+    if (signedIn && (location.path === '/' || location.path === '/connexion')) navigate('/tableau-de-bord', { replace: true });
   }, [signedIn, location.path, navigate]);
 
   if (state.kind === 'loading') return <p className="boot" role="status">Chargement…</p>;
@@ -106,7 +110,7 @@ function Shell() {
         initialError={state.error}
         onSignedIn={async () => {
           await refresh();
-          if (location.path === '/' || location.path === '/connexion') navigate('/factures', { replace: true });
+          if (location.path === '/' || location.path === '/connexion') navigate('/tableau-de-bord', { replace: true });
         }}
       />
     );
@@ -121,6 +125,9 @@ function Shell() {
 
 function Routes({ path }: { path: string }) {
   if (path === '/factures') return <InvoiceListPage />;
+  if (path === '/tableau-de-bord') return <DashboardPage />;
+  if (path === '/notifications') return <NotificationsPage />;
+  if (path === '/notifications/preferences') return <NotificationPreferencesPage />;
   if (path === '/' || path === '/connexion') return null;
   if (path === '/deposer') return <UploadPage />;
   if (path === '/administration') return <AdminPage />;
@@ -146,6 +153,11 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
         <nav aria-label={t('app.nav')}>
           <ul>
             <li>
+              <Link href="/tableau-de-bord" aria-current={current('/tableau-de-bord')}>
+                {t('ws.nav.dashboard')}
+              </Link>
+            </li>
+            <li>
               <Link href="/factures" aria-current={current('/factures')}>
                 {t('nav.invoices')}
               </Link>
@@ -167,6 +179,7 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
           </ul>
         </nav>
         <div className="user-box">
+          <UnreadBadge current={location.path.startsWith('/notifications') ? 'page' : undefined} />
           <span>
             {t('nav.signedInAs', { name: session.user.displayName ?? session.user.email })}
             <span className="role"> · {translateDynamic(t, 'role', session.user.role)}</span>

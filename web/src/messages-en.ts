@@ -1,3 +1,4 @@
+import { workspaceEn } from './messages/workspace-en';
 /**
  * English, for integrators; a missing key falls back to French. Keys and {placeholders} are
  * checked against the French file by test/e2e/web-i18n.test.ts.
@@ -227,4 +228,5 @@ export const en: Record<string, string> = {
   'severity.error': 'Error',
   'severity.warning': 'Warning',
   'severity.info': 'Information',
+  ...workspaceEn,
 };

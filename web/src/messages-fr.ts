@@ -1,3 +1,4 @@
+import { workspaceFr } from './messages/workspace-fr';
 /** French: the reference wording of the UI (every key exists here). */
 export const fr = {
   'app.name': 'Facteur',
@@ -224,4 +225,5 @@ export const fr = {
   'severity.error': 'Erreur',
   'severity.warning': 'Avertissement',
   'severity.info': 'Information',
+  ...workspaceFr,
 } as const;

@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRef, ParseSpeeds, type PDFContext } from 'pdf-lib';
+import { PDFArray, PDFContext, PDFDict, PDFDocument, PDFName, PDFObjectParser, PDFRef, ParseSpeeds, type PDFObject } from 'pdf-lib';
 import { sealingErrors } from '../sealing.errors.js';
 
 export const MAX_PDF_BYTES = 100 * 1024 * 1024;
@@ -42,12 +42,12 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedPdf> {
 
   let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(bytes, {
+    doc = (xrefKind === 'table' && openLazily(bytes, prevXref)) || (await PDFDocument.load(bytes, {
       ignoreEncryption: true,
       updateMetadata: false,
       parseSpeed: ParseSpeeds.Fastest,
       throwOnInvalidObject: false,
-    });
+    }));
   } catch (e) {
     throw sealingErrors.pdfUnreadable((e as Error).message.slice(0, 200));
   }
@@ -106,4 +106,94 @@ export function docMdpLevel(pdf: LoadedPdf): number | undefined {
     if (params) return 2;
   }
   return undefined;
+}
+
+const LAZY_MAX_OBJECTS = 100_000;
+
+/**
+ * Opens a PDF without parsing every object, when its structure allows it: one classic
+ * cross-reference section (an unmodified file, such as the ones Facteur renders), no /Prev or
+ * /XRefStm, not encrypted, and every in-use entry pointing at its own "n g obj" header. Objects
+ * are then parsed on first lookup; sealing reads a handful (catalog, page tree, form), not the
+ * fonts and streams. Anything else returns null and gets the full, tolerant parse.
+ */
+function openLazily(bytes: Uint8Array, xrefAt: number): PDFDocument | null {
+  const text = latin1.decode(bytes.subarray(xrefAt, Math.min(bytes.length, xrefAt + 64 * 1024)));
+  const offsets = new Map<number, { offset: number; gen: number }>();
+  let pos = 4; // after "xref"
+  const header = /\s*(\d+)\s+(\d+)\s*\r?\n/y;
+  const entry = /(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)/y;
+  for (;;) {
+    header.lastIndex = pos;
+    const h = header.exec(text);
+    if (!h) break;
+    pos = header.lastIndex;
+    const first = Number(h[1]);
+    const count = Number(h[2]);
+    if (offsets.size + count > LAZY_MAX_OBJECTS) return null;
+    for (let i = 0; i < count; i++) {
+      entry.lastIndex = pos;
+      const e = entry.exec(text);
+      if (!e) return null;
+      pos = entry.lastIndex;
+      if (e[3] === 'n') offsets.set(first + i, { offset: Number(e[1]), gen: Number(e[2]) });
+    }
+  }
+  const trailerAt = text.indexOf('trailer', pos);
+  if (trailerAt < 0 || text.slice(pos, trailerAt).trim() !== '') return null;
+  const context = PDFContext.create();
+  let trailer: PDFObject;
+  try {
+    trailer = PDFObjectParser.forBytes(bytes.subarray(xrefAt + trailerAt + 'trailer'.length), context).parseObject();
+  } catch {
+    return null;
+  }
+  if (!(trailer instanceof PDFDict)) return null;
+  const get = (k: string) => trailer.get(PDFName.of(k));
+  if (get('Prev') || get('XRefStm') || get('Encrypt') || !(get('Root') instanceof PDFRef)) return null;
+  for (const [n, { offset, gen }] of offsets) {
+    if (offset <= 0 || offset >= xrefAt) return null;
+    const head = latin1.decode(bytes.subarray(offset, offset + 24));
+    if (!new RegExp(`^${n}\\s+${gen}\\s+obj\\b`).test(head)) return null;
+  }
+  const objects = new LazyObjects(bytes, offsets, context);
+  (context as unknown as { indirectObjects: Map<PDFRef, PDFObject> }).indirectObjects = objects;
+  context.largestObjectNumber = Math.max(0, ...offsets.keys());
+  context.trailerInfo = { Root: get('Root'), Info: get('Info'), ID: get('ID'), Encrypt: undefined };
+  try {
+    // PDFDocument's constructor is not public in the typings; this is what PDFDocument.load does after parsing.
+    const Ctor = PDFDocument as unknown as new (context: PDFContext, ignoreEncryption: boolean, updateMetadata: boolean) => PDFDocument;
+    return new Ctor(context, true, false);
+  } catch {
+    return null;
+  }
+}
+
+/** The context's object map, filled on demand from the cross-reference offsets. */
+class LazyObjects extends Map<PDFRef, PDFObject> {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly offsets: Map<number, { offset: number; gen: number }>,
+    private readonly context: PDFContext,
+  ) {
+    super();
+  }
+
+  override get(ref: PDFRef): PDFObject | undefined {
+    const have = super.get(ref);
+    if (have !== undefined) return have;
+    const at = this.offsets.get(ref.objectNumber);
+    if (!at || at.gen !== ref.generationNumber) return undefined;
+    this.offsets.delete(ref.objectNumber);
+    const head = latin1.decode(this.bytes.subarray(at.offset, at.offset + 24));
+    const skip = head.indexOf('obj') + 3;
+    let obj: PDFObject;
+    try {
+      obj = PDFObjectParser.forBytes(this.bytes.subarray(at.offset + skip), this.context).parseObject();
+    } catch (e) {
+      throw sealingErrors.pdfUnreadable(`objet ${ref.objectNumber} : ${(e as Error).message.slice(0, 200)}`);
+    }
+    super.set(ref, obj);
+    return obj;
+  }
 }

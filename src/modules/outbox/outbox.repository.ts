@@ -94,3 +94,24 @@ export async function markFailed(db: Db | Tx, row: OutboxRow, error: string, { r
     .execute();
   return { final };
 }
+
+/** `enqueueEffect` for many effects at once (multi-row inserts); returns how many were new. */
+export async function enqueueEffects(tx: Tx, inputs: EnqueueInput[]): Promise<number> {
+  let created = 0;
+  // 8 parameters a row: 500 rows stay far below PostgreSQL's 65,535 bind parameters.
+  for (let i = 0; i < inputs.length; i += 500) {
+    const rows = inputs.slice(i, i + 500).map((input) => ({
+      id: newId('outbox'),
+      tenant_id: input.tenantId,
+      kind: input.kind,
+      idempotency_key: input.idempotencyKey,
+      invoice_id: input.invoiceId ?? null,
+      payload: JSON.stringify(input.payload),
+      next_attempt_at: input.notBefore ?? new Date(),
+      max_attempts: input.maxAttempts ?? 8,
+    }));
+    const res = await tx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+    created += res.length;
+  }
+  return created;
+}

@@ -10,7 +10,7 @@ import { enqueueEffect } from '../outbox/outbox.repository.js';
 import { selfBillingErrors } from './selfbilling.errors.js';
 import { buildSelfInvoice, type AggregatedLine, type SupplierForInvoice } from './selfbilling.models.js';
 import type { RenderPool } from './selfbilling.render-pool.js';
-import { fatalFindings } from './selfbilling.runs.js';
+import { fatalFindings } from './selfbilling.produce.js';
 import { loadSelfBillingSettings } from './selfbilling.settings.js';
 import './selfbilling.events.js';
 

@@ -1,4 +1,6 @@
 import type { EInvoice } from '../formats/formats.models.js';
+import { readXmlInvoice } from '../formats/formats.read.js';
+import { validateInvoice } from '../formats/formats.validate.js';
 import { writeCii } from '../formats/writers/cii.js';
 import { writeFacturX } from '../pdf/pdf.facturx.js';
 import type { SealEvent, SealLevel, SealProfile } from '../sealing/sealing.models.js';
@@ -7,6 +9,13 @@ import type { Signer } from '../sealing/signers/signer.js';
 import type { TsaClient } from '../sealing/tsa/tsa.js';
 
 export type Produced = { pdf: Uint8Array; xml: Uint8Array; event: SealEvent; renderMs: number; sealMs: number };
+
+/** Fatal findings of EN 16931 + BR-FR on the model as it will be written (CII, EN 16931 profile). */
+export function fatalFindings(model: EInvoice): string[] {
+  const parsed = readXmlInvoice(writeCii(model, { profile: 'EN 16931' }));
+  const report = validateInvoice(parsed, { rules: ['en16931', 'br-fr'] });
+  return report.findings.filter((f) => f.severity === 'fatal').map((f) => `${f.ruleId}: ${f.message.fr}`);
+}
 
 /** One self-invoice: CII (EN 16931 profile) → Factur-X PDF/A-3 → PAdES seal by incremental update. */
 export async function produceSelfInvoice(

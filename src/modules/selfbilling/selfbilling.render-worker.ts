@@ -1,24 +1,30 @@
-/** Worker thread: renders and seals self-invoices with its own signer (Signer handles cannot cross threads). */
+/** Worker thread: validates, renders and seals self-invoices with its own signer (Signer handles cannot cross threads). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../../shared/errors.js';
 import type { EInvoice } from '../formats/formats.models.js';
 import type { SealLevel, SealProfile } from '../sealing/sealing.models.js';
 import { createSignerFromConfig, type SignerConfig } from '../sealing/signers/signer-config.js';
 import { createHttpTsaClient } from '../sealing/tsa/drivers/http.js';
-import { produceSelfInvoice } from './selfbilling.produce.js';
+import { fatalFindings, produceSelfInvoice } from './selfbilling.produce.js';
 
 const init = workerData as { signer: SignerConfig; profile: SealProfile; level?: SealLevel };
 const signerReady = createSignerFromConfig(init.signer);
 signerReady.catch(() => undefined);
 const tsa = init.profile.tsaUrls.length ? createHttpTsaClient({ urls: init.profile.tsaUrls }) : undefined;
 
-parentPort!.on('message', (job: { id: number; model: EInvoice; now: string } | 'close') => {
+type Job = { id: number; kind: 'produce'; model: EInvoice; now: string } | { id: number; kind: 'validate'; model: EInvoice };
+
+parentPort!.on('message', (job: Job | 'close') => {
   if (job === 'close') {
     void signerReady.then((s) => s.close?.()).finally(() => process.exit(0));
     return;
   }
   void (async () => {
     try {
+      if (job.kind === 'validate') {
+        parentPort!.postMessage({ id: job.id, findings: fatalFindings(job.model) });
+        return;
+      }
       const signer = await signerReady;
       const r = await produceSelfInvoice(job.model, { signer, profile: init.profile, tsa, level: init.level, now: new Date(job.now) });
       parentPort!.postMessage({ id: job.id, ...r }, [r.pdf.buffer as ArrayBuffer]);

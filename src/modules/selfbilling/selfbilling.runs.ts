@@ -6,15 +6,13 @@ import type { Logger } from '../../shared/logger.js';
 import { D, toAmount } from '../../shared/money.js';
 import type { BlobStore } from '../documents/documents.port.js';
 import type { EInvoice } from '../formats/formats.models.js';
-import { readXmlInvoice } from '../formats/formats.read.js';
-import { validateInvoice } from '../formats/formats.validate.js';
-import { writeCii } from '../formats/writers/cii.js';
 import { actorOf, type Principal } from '../identity/identity.models.js';
-import { appendJournal } from '../journal/journal.repository.js';
-import { enqueueEffect } from '../outbox/outbox.repository.js';
+import { appendJournal, appendJournalMany } from '../journal/journal.repository.js';
+import { enqueueEffects } from '../outbox/outbox.repository.js';
 import { aggregatePeriod, type Anomaly, type Billable } from './selfbilling.aggregate.js';
 import { selfBillingErrors } from './selfbilling.errors.js';
 import { buildSelfInvoice, periodBounds } from './selfbilling.models.js';
+import { fatalFindings } from './selfbilling.produce.js';
 import type { RenderPool } from './selfbilling.render-pool.js';
 import { loadSelfBillingSettings, type SelfBillingSettings } from './selfbilling.settings.js';
 import './selfbilling.events.js';
@@ -38,12 +36,7 @@ export type RunReport = {
   phases: Record<string, number>;
 };
 
-/** Fatal findings of EN 16931 + BR-FR on the model as it will be written (CII, EN 16931 profile). */
-export function fatalFindings(model: EInvoice): string[] {
-  const parsed = readXmlInvoice(writeCii(model, { profile: 'EN 16931' }));
-  const report = validateInvoice(parsed, { rules: ['en16931', 'br-fr'] });
-  return report.findings.filter((f) => f.severity === 'fatal').map((f) => `${f.ruleId}: ${f.message.fr}`);
-}
+export { fatalFindings };
 
 const BATCH = 250;
 
@@ -99,8 +92,16 @@ export async function runSelfBilling(deps: RunDeps, { tenantId, period, dryRun =
 
   const runId = await startOrResumeRun(db, tenantId, period, principal);
   report.runId = runId;
-  await timed('number', () => numberInvoices(deps, { tenantId, runId, period, issueDate, settings, billable, report, onProgress }));
-  const cpu = await timed('produce', () => produceRun(deps, { tenantId, runId, period, settings, onProgress }));
+  // Numbering feeds production as each batch commits, so validation, rendering and sealing share
+  // the worker threads from the start. Invoices numbered by an interrupted attempt come first.
+  const queue = new ProductionQueue(await numberedRows(db, runId));
+  const producing = timed('produce', () => produceRun(deps, { tenantId, period, settings, queue, onProgress }));
+  try {
+    await timed('number', () => numberInvoices(deps, { tenantId, runId, period, issueDate, settings, billable, report, queue, onProgress }));
+  } finally {
+    queue.close();
+  }
+  const cpu = await producing;
   // Render and seal run in parallel workers: their summed thread time shows where production goes.
   phases.render_cpu = Math.round(cpu.render) / 1000;
   phases.seal_cpu = Math.round(cpu.seal) / 1000;
@@ -137,25 +138,38 @@ async function startOrResumeRun(db: Db, tenantId: string, period: string, princi
 
 async function numberInvoices(
   deps: RunDeps,
-  { tenantId, runId, period, issueDate, settings, billable, report, onProgress }: { tenantId: string; runId: string; period: string; issueDate: string; settings: SelfBillingSettings; billable: Billable[]; report: RunReport; onProgress?: Progress },
+  {
+    tenantId,
+    runId,
+    period,
+    issueDate,
+    settings,
+    billable,
+    report,
+    queue,
+    onProgress,
+  }: { tenantId: string; runId: string; period: string; issueDate: string; settings: SelfBillingSettings; billable: Billable[]; report: RunReport; queue: ProductionQueue; onProgress?: Progress },
 ) {
   for (let off = 0; off < billable.length; off += BATCH) {
+    // Memory stays flat: numbering waits while production has a backlog.
+    await queue.belowHighWater();
     const batch = [...billable.slice(off, off + BATCH)].sort((a, b) => (a.mandate.id < b.mandate.id ? -1 : 1));
-    await withTenant(deps.db, tenantId, async (tx) => {
+    // Validated in the worker threads, outside the transaction. An invoice that would not validate
+    // gets no number: the series stays gap-free.
+    const drafts = batch.map((b) => buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines }));
+    const findings = await Promise.all(drafts.map((d) => deps.pool.validate(d)));
+    const numbered = await withTenant(deps.db, tenantId, async (tx) => {
       // Locking the mandates serialises concurrent runs per supplier: the loser sees the winner's invoice and skips.
       await sql`select id from sb_mandates where id in (${sql.join(batch.map((b) => b.mandate.id))}) order by id for update`.execute(tx);
       const done = await sql<{ supplier_id: string }>`select supplier_id from sb_invoices where run_id = ${runId} and supplier_id in (${sql.join(batch.map((b) => b.supplier.id))})`.execute(tx);
       const skip = new Set(done.rows.map((r) => r.supplier_id));
       const ready: Array<{ b: Billable; draft: EInvoice }> = [];
-      for (const b of batch) {
-        if (skip.has(b.supplier.id)) continue;
-        const draft = buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines });
-        const fatal = fatalFindings(draft);
-        // An invoice that would not validate gets no number: the series stays gap-free.
-        if (fatal.length) report.invalid.push({ supplierRef: b.supplier.externalId, findings: fatal });
-        else ready.push({ b, draft });
-      }
-      if (!ready.length) return;
+      batch.forEach((b, i) => {
+        if (skip.has(b.supplier.id)) return;
+        if (findings[i].length) report.invalid.push({ supplierRef: b.supplier.externalId, findings: findings[i] });
+        else ready.push({ b, draft: drafts[i] });
+      });
+      if (!ready.length) return [];
       // One statement takes the next numbers of every series in the batch (usually one per supplier;
       // a series shared by several mandates gets as many consecutive numbers as it has invoices here).
       const counts = new Map<string, number>();
@@ -178,54 +192,143 @@ async function numberInvoices(
           ${sql.val(rows.map((r) => r.model.totals!.vatTotal!))}::text[], ${sql.val(rows.map((r) => r.model.totals!.taxInclusiveAmount!))}::text[], ${sql.val(rows.map((r) => r.b.mandate.channel))}::text[],
           ${sql.val(rows.map((r) => addDays(issueDate, r.b.mandate.contestationDays)))}::text[], ${sql.val(rows.map((r) => JSON.stringify(r.model)))}::text[])
           as u(id, supplier_id, mandate_id, number, type_code, ht, tva, ttc, channel, contest_until, model)`.execute(tx);
+      return rows.map(
+        (r): ToProduce => ({
+          id: r.id,
+          number: r.number,
+          model: r.model,
+          channel: r.b.mandate.channel,
+          supplier_id: r.b.supplier.id,
+          email: r.b.supplier.email,
+          type_code: r.model.typeCode!,
+          total_ttc: r.model.totals!.taxInclusiveAmount!,
+          contest_until: addDays(issueDate, r.b.mandate.contestationDays),
+          reference: r.b.mandate.reference,
+        }),
+      );
     });
+    queue.push(numbered);
     onProgress?.('number', Math.min(off + BATCH, billable.length), billable.length);
   }
 }
 
-/** Renders, seals and stores every numbered invoice of the run, then marks it sealed with its journal event and delivery. */
-async function produceRun(deps: RunDeps, { tenantId, runId, period, settings, onProgress }: { tenantId: string; runId: string; period: string; settings: SelfBillingSettings; onProgress?: Progress }) {
-  const { db, blobs, pool, clock } = deps;
-  const todo = await sql<{ id: string; number: string; model: EInvoice; channel: string; supplier_id: string; email: string | null; type_code: string; total_ttc: string; contest_until: string; reference: string }>`
+type ToProduce = { id: string; number: string; model: EInvoice; channel: string; supplier_id: string; email: string | null; type_code: string; total_ttc: string; contest_until: string; reference: string };
+
+/** Numbered invoices of the run not yet sealed (left by an interrupted attempt). */
+async function numberedRows(db: Db, runId: string): Promise<ToProduce[]> {
+  const r = await sql<ToProduce>`
     select i.id, i.number, i.model, i.channel, i.supplier_id, s.email, i.type_code, i.total_ttc::text, i.contest_until, m.reference
     from sb_invoices i join sb_suppliers s on s.id = i.supplier_id join sb_mandates m on m.id = i.mandate_id
     where i.run_id = ${runId} and i.status = 'numbered' order by i.number`.execute(db);
-  const total = todo.rows.length;
+  return r.rows;
+}
+
+const HIGH_WATER = 1_000;
+
+/** Numbered invoices waiting for production: filled by numbering, drained by the producers. */
+class ProductionQueue {
+  private readonly items: ToProduce[];
+  private closed = false;
+  private waiters: Array<() => void> = [];
+  private drained: Array<() => void> = [];
+  total: number;
+
+  constructor(initial: ToProduce[]) {
+    this.items = [...initial];
+    this.total = initial.length;
+  }
+
+  push(rows: ToProduce[]): void {
+    this.items.push(...rows);
+    this.total += rows.length;
+    this.wake();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** The next invoice, or null once numbering is over and everything was taken. */
+  async take(): Promise<ToProduce | null> {
+    for (;;) {
+      const row = this.items.shift();
+      if (row) {
+        if (this.items.length < HIGH_WATER) this.release();
+        return row;
+      }
+      if (this.closed) return null;
+      await new Promise<void>((res) => this.waiters.push(res));
+    }
+  }
+
+  async belowHighWater(): Promise<void> {
+    while (this.items.length >= HIGH_WATER && !this.closed) await new Promise<void>((res) => this.drained.push(res));
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private release(): void {
+    const d = this.drained;
+    this.drained = [];
+    for (const f of d) f();
+  }
+}
+
+/**
+ * Renders, seals and stores the numbered invoices as they come, then marks them sealed in batches,
+ * each with its journal event and, for e-mail suppliers, its outbox row, in one transaction.
+ */
+async function produceRun(deps: RunDeps, { tenantId, period, settings, queue, onProgress }: { tenantId: string; period: string; settings: SelfBillingSettings; queue: ProductionQueue; onProgress?: Progress }) {
+  const { db, blobs, pool, clock } = deps;
   let done = 0;
   const concurrency = Math.max(2, pool.size * 3);
-  const queue = [...todo.rows];
-  let pendingCommit: Array<{ row: (typeof queue)[number]; sha: string }> = [];
+  let pendingCommit: Array<{ row: ToProduce; sha: string }> = [];
+  const cpu = { render: 0, seal: 0, store: 0, queue: 0 };
   const commit = async () => {
     const items = pendingCommit;
     pendingCommit = [];
     if (!items.length) return;
     const t0 = performance.now();
     await withTenant(db, tenantId, async (tx) => {
-      for (const { row, sha } of items) {
-        const upd = await sql`update sb_invoices set status = 'sealed', pdf_sha256 = ${sha} where id = ${row.id} and status = 'numbered'`.execute(tx);
-        if (Number(upd.numAffectedRows ?? 0) !== 1) continue;
-        await appendJournal(tx, {
+      const upd = await sql<{ id: string }>`update sb_invoices i set status = 'sealed', pdf_sha256 = u.sha
+        from unnest(${sql.val(items.map((x) => x.row.id))}::text[], ${sql.val(items.map((x) => x.sha))}::text[]) as u(id, sha)
+        where i.id = u.id and i.status = 'numbered' returning i.id`.execute(tx);
+      // Only the rows this attempt moved to "sealed" get an event and a mail (a concurrent or
+      // resumed attempt may have sealed some already).
+      const moved = new Set(upd.rows.map((r) => r.id));
+      const sealed = items.filter((x) => moved.has(x.row.id));
+      await appendJournalMany(
+        tx,
+        tenantId,
+        sealed.map(({ row, sha }) => ({
           tenantId,
-          type: 'selfbilling.invoice_issued',
-          actor: { kind: 'system', component: 'selfbilling.run' },
+          type: 'selfbilling.invoice_issued' as const,
+          actor: { kind: 'system' as const, component: 'selfbilling.run' },
           data: { invoiceId: row.id, number: row.number, supplierId: row.supplier_id, typeCode: row.type_code, totalTtc: row.total_ttc, pdfSha256: sha, channel: row.channel },
-        });
-        if (row.channel === 'email' && row.email) {
-          await enqueueEffect(tx, {
+        })),
+      );
+      await enqueueEffects(
+        tx,
+        sealed
+          .filter(({ row }) => row.channel === 'email' && row.email)
+          .map(({ row, sha }) => ({
             tenantId,
             kind: 'selfbilling.mail',
             idempotencyKey: `selfbilling.mail:${row.id}`,
             payload: { invoiceId: row.id, to: row.email, number: row.number, period, pdfSha256: sha, supplierId: row.supplier_id, contestUntil: row.contest_until, mandate: row.reference, totalTtc: row.total_ttc, issuer: settings.issuer.legalName },
-          });
-        }
-      }
+          })),
+      );
     });
     cpu.queue += performance.now() - t0;
   };
-  const cpu = { render: 0, seal: 0, store: 0, queue: 0 };
   const worker = async () => {
     for (;;) {
-      const row = queue.shift();
+      const row = await queue.take();
       if (!row) return;
       const produced = await pool.produce(row.model, clock.now());
       cpu.render += produced.renderMs;
@@ -235,10 +338,10 @@ async function produceRun(deps: RunDeps, { tenantId, runId, period, settings, on
       cpu.store += performance.now() - t0;
       pendingCommit.push({ row, sha: sha256 });
       if (pendingCommit.length >= 100) await commit();
-      onProgress?.('produce', ++done, total);
+      onProgress?.('produce', ++done, queue.total);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, total)) }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   await commit();
   return cpu;
 }

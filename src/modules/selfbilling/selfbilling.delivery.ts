@@ -7,13 +7,13 @@ import type { BlobStore } from '../documents/documents.port.js';
 import { appendJournal } from '../journal/journal.repository.js';
 import { PermanentEffectError, type EffectHandler } from '../outbox/outbox.worker.js';
 import { signPortalToken } from './selfbilling.links.js';
-import { defaultMail, fillTemplate } from './selfbilling.settings.js';
+import { frAmount, frDate, frPeriod, renderSelfInvoiceMail, type SelfBillingSettings } from './selfbilling.settings.js';
 import './selfbilling.events.js';
 
 type MailPayload = { invoiceId: string; to: string; number: string; period: string; pdfSha256: string; supplierId: string; contestUntil: string; mandate: string; totalTtc: string; issuer: string };
 
-const frDate = (d: string) => d.split('-').reverse().join('/');
-const frAmount = (a: string) => `${a.replace('.', ',')} €`;
+/** The address part of "Name <addr>" (the envelope sender, where delivery reports return). */
+const addressOf = (from: string) => /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 
 /**
  * The `selfbilling.mail` outbox handler: the sealed PDF attached, a signed portal link, and a
@@ -28,14 +28,21 @@ export function createSelfBillingMailHandler({ db, blobs, smtp, from, publicUrl,
     const pdf = await blobs.get(p.pdfSha256);
     const token = signPortalToken(secretKey, p.supplierId, new Date(Date.now() + linkDays * 86_400_000));
     const portal = `${publicUrl.replace(/\/$/, '')}/portail/autofactures?jeton=${encodeURIComponent(token)}`;
-    const vars = { number: p.number, period: p.period, issuer: p.issuer, mandate: p.mandate, total: frAmount(p.totalTtc), contestUntil: frDate(p.contestUntil), portal };
+    // The issuer's template (tenant settings) and the supplier's name, read when the mail is sent.
+    const ctx = await withTenant(db, row.tenant_id!, (tx) =>
+      sql<{ name: string; mail: SelfBillingSettings['mail'] | null }>`select s.name, t.settings->'selfBilling'->'mail' as mail from sb_suppliers s join tenants t on t.id = s.tenant_id where s.id = ${p.supplierId}`.execute(tx),
+    );
+    const vars = { supplier: ctx.rows[0]?.name ?? '', number: p.number, period: frPeriod(p.period), issuer: p.issuer, mandate: p.mandate, amount: frAmount(p.totalTtc), contestUntil: frDate(p.contestUntil), portal };
+    const mail = renderSelfInvoiceMail(ctx.rows[0]?.mail ?? undefined, vars);
     let info: { messageId?: string };
     try {
       info = await transport.sendMail({
-        from,
+        // An issuer's own sender address shows in From; the envelope keeps the hub's, so reports reach the bounce mailbox.
+        from: mail.from ?? from,
+        envelope: { from: addressOf(from), to: p.to },
         to: p.to,
-        subject: fillTemplate(defaultMail.subject, vars),
-        text: fillTemplate(defaultMail.text, vars),
+        subject: mail.subject,
+        text: mail.text,
         messageId: `<${p.invoiceId}@autofacturation.facteur>`,
         attachments: [{ filename: `${p.number}.pdf`, content: Buffer.from(pdf), contentType: 'application/pdf' }],
       });

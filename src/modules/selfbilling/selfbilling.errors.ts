@@ -16,5 +16,14 @@ export const selfBillingErrors = {
   alreadyContested: () => new AppError({ code: 'selfbilling.already_contested', status: 409, message: 'Cette autofacture fait déjà l’objet d’une contestation.' }),
   reasonRequired: () => new AppError({ code: 'selfbilling.reason_required', status: 400, message: 'Le motif de la contestation est obligatoire.', details: { field: 'reason' } }),
   contestationNotOpen: () => new AppError({ code: 'selfbilling.contestation_not_open', status: 409, message: 'Cette contestation est déjà traitée.' }),
+  templateUnknownPlaceholder: (where: string, field: string, names: string[], allowed: string[]) =>
+    new AppError({
+      code: 'selfbilling.template_unknown_placeholder',
+      status: 400,
+      message: `Modèle d’e-mail (${where}) : ${names.length > 1 ? 'variables inconnues' : 'variable inconnue'} ${names.map((n) => `{${n}}`).join(', ')}. Variables possibles : ${allowed.map((n) => `{${n}}`).join(', ')}.`,
+      details: { field, placeholders: names, allowed },
+    }),
+  templateInvalid: (field: string, why: string) => new AppError({ code: 'selfbilling.template_invalid', status: 400, message: `Modèle d’e-mail : ${why}.`, details: { field } }),
+  settingsInvalid: (field: string, why: string) => new AppError({ code: 'selfbilling.settings_invalid', status: 400, message: `Paramètre d’autofacturation « ${field} » invalide : ${why}.`, details: { field } }),
   badLink: () => new AppError({ code: 'selfbilling.bad_link', status: 401, message: 'Lien du portail invalide ou expiré.' }),
 };

@@ -11,6 +11,8 @@ declare module '../journal/journal.events.js' {
     'selfbilling.invoice_bounced': { invoiceId: string; number: string; reason: string; status?: string; recipient?: string | null; dsnMessageId?: string | null };
     'selfbilling.invoice_contested': { invoiceId: string; number: string; contestationId: string; reason: string };
     'selfbilling.contestation_resolved': { contestationId: string; invoiceId: string; outcome: 'accepted' | 'refused'; answer?: string; creditNoteId?: string };
+    'selfbilling.settings_changed': { fields: string[]; mandateExpiryAlertDays: number[] | null; customMail: boolean | null };
+    'selfbilling.mandate_expiry_alerted': { mandateId: string; reference: string; endDate: string; thresholdDays: number; recipients: number };
     'selfbilling.invoice_accepted': { invoiceId: string; number: string; tacit: true; windowClosedOn: string };
   }
 }

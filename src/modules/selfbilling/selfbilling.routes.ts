@@ -11,6 +11,7 @@ import { changeMandateStatus, createMandate, type MandateStatus } from './selfbi
 import type { RenderPool } from './selfbilling.render-pool.js';
 import { runSelfBilling } from './selfbilling.runs.js';
 import { importSuppliers } from './selfbilling.suppliers.js';
+import { readSelfBillingMailSettings, updateSelfBillingSettings } from './selfbilling.settings.js';
 import { Readable } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
 
@@ -34,6 +35,34 @@ export function registerSelfBillingRoutes(app: FastifyInstance, deps: SelfBillin
     const r = await sql`select id, external_id, name, siren, siret, vat_status, email, bounced_at from sb_suppliers where tenant_id = ${tenantId} order by external_id limit 500`.execute(db);
     return { items: r.rows };
   });
+
+  // The issuer's e-mail template and mandate alert delays (validated in the use case, French messages).
+  app.get('/api/selfbilling/settings', { schema: { tags: ['selfbilling'] } }, async (req) => {
+    const { principal, tenantId } = requireTenant(req);
+    requireRole(principal, 'tenant_admin');
+    return readSelfBillingMailSettings(db, tenantId);
+  });
+  app.patch(
+    '/api/selfbilling/settings',
+    {
+      schema: {
+        tags: ['selfbilling'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mail: { type: ['object', 'null'], additionalProperties: false, properties: { subject: { type: 'string', maxLength: 1000 }, text: { type: 'string', maxLength: 20000 }, from: { type: ['string', 'null'], maxLength: 1000 } } },
+            mandateExpiryAlertDays: { type: 'array', maxItems: 20, items: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { principal, tenantId } = requireTenant(req);
+      requireRole(principal, 'tenant_admin');
+      return updateSelfBillingSettings(db, tenantId, req.body as Parameters<typeof updateSelfBillingSettings>[2], principal);
+    },
+  );
 
   app.post(
     '/api/selfbilling/mandates',

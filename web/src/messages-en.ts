@@ -1,3 +1,4 @@
+import { chorusEn } from './messages/chorus-en.js';
 import { workspaceEn } from './messages/workspace-en';
 /**
  * English, for integrators; a missing key falls back to French. Keys and {placeholders} are
@@ -229,4 +230,5 @@ export const en: Record<string, string> = {
   'severity.warning': 'Warning',
   'severity.info': 'Information',
   ...workspaceEn,
+  ...chorusEn,
 };

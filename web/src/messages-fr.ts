@@ -1,3 +1,4 @@
+import { chorusFr } from './messages/chorus-fr.js';
 import { workspaceFr } from './messages/workspace-fr';
 /** French: the reference wording of the UI (every key exists here). */
 export const fr = {
@@ -226,4 +227,5 @@ export const fr = {
   'severity.warning': 'Avertissement',
   'severity.info': 'Information',
   ...workspaceFr,
+  ...chorusFr,
 } as const;

@@ -72,7 +72,8 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 
 const loginLine = /^\s+(tenant_admin|finance_agent|service_agent|viewer)\s+(\S+@\S+)\s+(\S+)\s*$/;
 
-export async function startApp({ timeoutMs = 90_000 } = {}): Promise<RunningApp> {
+/** `env` adds or overrides variables of the child (e.g. FACTEUR_DEMO_CHORUS_URL for a sandbox the test drives). */
+export async function startApp({ timeoutMs = 90_000, env: extraEnv = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-e2e-'));
   const db = await freshDatabase();
   const port = await freePort();
@@ -83,6 +84,7 @@ export async function startApp({ timeoutMs = 90_000 } = {}): Promise<RunningApp>
     // PostgreSQL mode refuses to start without a key for the stored secrets; a throwaway one will do.
     env.SECRET_KEY ??= randomBytes(32).toString('hex');
   } else delete env.DATABASE_URL;
+  Object.assign(env, extraEnv);
 
   const child: ChildProcess = spawn(process.execPath, ['bin/facteur.mjs', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

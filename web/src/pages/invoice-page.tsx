@@ -7,6 +7,8 @@ import { useSession } from '../session';
 import { ActionDialog } from '../components/action-dialog';
 import { JournalTimeline } from '../components/journal-timeline';
 import { PaymentClock } from '../components/payment-clock';
+import { ChorusState } from '../components/chorus-state';
+import { CircuitPanel } from '../components/circuit-panel';
 import { PdfViewer } from '../components/pdf-viewer';
 import { StatusBadge } from '../components/status-badge';
 import { StructuredData } from '../components/structured-data';
@@ -56,6 +58,12 @@ export function InvoicePage({ id }: { id: string }) {
     );
 
   const inv = state.invoice;
+  // A change made from a side panel (circuit, Chorus refresh): reload the invoice, then say what happened.
+  const changed = async (message: string) => {
+    await load();
+    setNotice(message);
+    noticeRef.current?.focus();
+  };
   const pdf = inv.documents.find((d) => d.mime === 'application/pdf');
   const row = (label: string, value: React.ReactNode) => (
     <div className="kv">
@@ -107,7 +115,11 @@ export function InvoicePage({ id }: { id: string }) {
               <p className="muted">{t('invoice.noActions')}</p>
             )}
           </section>
+          <CircuitPanel invoice={inv} onChanged={(m) => void changed(m)} />
           <PaymentClock invoice={inv} />
+          {inv.source === 'chorus' && (
+            <ChorusState invoiceId={inv.id} version={inv.version} canRefresh={['tenant_admin', 'finance_agent', 'service_agent'].includes(session.user.role)} onChanged={(m) => void changed(m)} />
+          )}
           <section aria-labelledby="data-title" className="panel">
             <h2 id="data-title">{t('invoice.data')}</h2>
             <dl className="kv-list">

@@ -1,5 +1,5 @@
 import { chorusEn } from './messages/chorus-en.js';
-import { workspaceEn } from './messages/workspace-en';
+import { workspaceEn } from './messages/workspace-en.js';
 /**
  * English, for integrators; a missing key falls back to French. Keys and {placeholders} are
  * checked against the French file by test/e2e/web-i18n.test.ts.

@@ -1,5 +1,5 @@
 import { chorusFr } from './messages/chorus-fr.js';
-import { workspaceFr } from './messages/workspace-fr';
+import { workspaceFr } from './messages/workspace-fr.js';
 /** French: the reference wording of the UI (every key exists here). */
 export const fr = {
   'app.name': 'Facteur',

@@ -1,4 +1,4 @@
-import type { workspaceFr } from './workspace-fr';
+import type { workspaceFr } from './workspace-fr.js';
 
 /** English words of the agent workspace (a key missing here falls back to French). */
 export const workspaceEn: Partial<Record<keyof typeof workspaceFr, string>> = {
@@ -83,6 +83,7 @@ export const workspaceEn: Partial<Record<keyof typeof workspaceFr, string>> = {
   'ws.bulk.clear': 'Clear selection',
   'ws.bulk.assigned': '{count} invoice(s) assigned to {service}.',
   'ws.bulk.circuitStarted': '{count} invoice(s) sent to a circuit.',
+  'ws.bulk.failure': '{number}: {message}',
   'ws.inbox.nav': 'Notifications',
   'ws.inbox.title': 'Notifications',
   'ws.inbox.unread': '{count} unread notification(s)',
@@ -112,6 +113,7 @@ export const workspaceEn: Partial<Record<keyof typeof workspaceFr, string>> = {
   'ws.prefs.event': 'Event',
   'ws.prefs.channel': 'Channel',
   'ws.prefs.mode': 'Delivery',
+  'ws.prefs.cellLabel': '{event} — {channel}',
   'ws.prefs.saved': 'Saved: {event}, {channel} — {mode}.',
   'ws.prefs.serviceRules': 'Rules for one service',
   'ws.prefs.noServiceRules': 'No rule for a single service: the general rule applies.',

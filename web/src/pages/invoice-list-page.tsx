@@ -83,7 +83,7 @@ export function InvoiceListPage() {
   }, [filters]);
 
   useEffect(() => {
-    const frame = requestAnimationFrame(markRendered);
+    const frame = items.length ? requestAnimationFrame(markRendered) : 0;
     if (focusRow.current !== null) {
       const row = tbodyRef.current?.rows[focusRow.current];
       focusRow.current = null;

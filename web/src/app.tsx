@@ -9,6 +9,7 @@ import { InvoicePage } from './pages/invoice-page';
 import { UploadPage } from './pages/upload-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { AdminPage } from './pages/admin-page';
+import { PlatformHome, PlatformPage, useSendsToPlatform } from './pages/admin/platform-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { NotificationsPage } from './pages/notifications-page';
 import { NotificationPreferencesPage } from './pages/notification-preferences-page';
@@ -124,13 +125,16 @@ function Shell() {
 }
 
 function Routes({ path }: { path: string }) {
+  const toPlatform = useSendsToPlatform(path);
+  if (path === '/plateforme') return <PlatformPage />;
+  if (toPlatform) return <PlatformHome />;
   if (path === '/factures') return <InvoiceListPage />;
   if (path === '/tableau-de-bord') return <DashboardPage />;
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/notifications/preferences') return <NotificationPreferencesPage />;
   if (path === '/' || path === '/connexion') return null;
   if (path === '/deposer') return <UploadPage />;
-  if (path === '/administration') return <AdminPage />;
+  if (path === '/administration' || path.startsWith('/administration/')) return <AdminPage />;
   const inv = matchPath('/factures/:id', path);
   if (inv) return <InvoicePage key={inv.id} id={inv.id} />;
   return <NotFoundPage />;
@@ -139,7 +143,7 @@ function Routes({ path }: { path: string }) {
 function Layout({ session, onLogout, children }: { session: Session; onLogout: () => void; children: React.ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const { location } = useRouter();
-  const current = (p: string) => (location.path === p || (p === '/factures' && location.path.startsWith('/factures/')) ? 'page' : undefined);
+  const current = (p: string) => (location.path === p || (p === '/factures' && location.path.startsWith('/factures/')) || (p === '/administration' && location.path.startsWith('/administration/')) ? 'page' : undefined);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -173,6 +177,13 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
               <li>
                 <Link href="/administration" aria-current={current('/administration')}>
                   {t('nav.admin')}
+                </Link>
+              </li>
+            )}
+            {session.user.role === 'platform_operator' && (
+              <li>
+                <Link href="/plateforme" aria-current={current('/plateforme')}>
+                  {t('adm.nav.platform')}
                 </Link>
               </li>
             )}

@@ -1,5 +1,6 @@
-import { chorusEn } from './messages/chorus-en.js';
 import { workspaceEn } from './messages/workspace-en.js';
+import { adminEn } from './messages/admin-en.js';
+import { chorusEn } from './messages/chorus-en.js';
 /**
  * English, for integrators; a missing key falls back to French. Keys and {placeholders} are
  * checked against the French file by test/e2e/web-i18n.test.ts.
@@ -229,6 +230,7 @@ export const en: Record<string, string> = {
   'severity.error': 'Error',
   'severity.warning': 'Warning',
   'severity.info': 'Information',
-  ...workspaceEn,
   ...chorusEn,
+  ...workspaceEn,
+  ...adminEn,
 };

@@ -1,5 +1,6 @@
-import { chorusFr } from './messages/chorus-fr.js';
 import { workspaceFr } from './messages/workspace-fr.js';
+import { adminFr } from './messages/admin-fr.js';
+import { chorusFr } from './messages/chorus-fr.js';
 /** French: the reference wording of the UI (every key exists here). */
 export const fr = {
   'app.name': 'Facteur',
@@ -226,6 +227,7 @@ export const fr = {
   'severity.error': 'Erreur',
   'severity.warning': 'Avertissement',
   'severity.info': 'Information',
-  ...workspaceFr,
   ...chorusFr,
+  ...workspaceFr,
+  ...adminFr,
 } as const;

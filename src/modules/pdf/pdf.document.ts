@@ -178,7 +178,7 @@ function contentStream(ops: PageOp[], pageHeight: number, fonts: Map<FontKey, { 
     }
     const f = fonts.get(op.font)!;
     let hex = '';
-    for (const ch of op.text) hex += (f.subset.cid.get(ch.codePointAt(0)!) ?? 0).toString(16).padStart(4, '0');
+    for (const ch of op.text) hex += f.subset.cid.get(ch.codePointAt(0)!) ?? '0000';
     out.push(`${op.color} rg BT /${f.name} ${num(op.size)} Tf 1 0 0 1 ${num(op.x)} ${num(pageHeight - op.y)} Tm <${hex}> Tj ET`);
   }
   return out.join('\n');

@@ -22,8 +22,8 @@ export type FontMetrics = {
 };
 
 export type EmbeddedSubset = {
-  /** code point → CID written in content streams (CID = glyph id in the subset) */
-  cid: Map<number, number>;
+  /** code point → CID written in content streams (CID = glyph id in the subset), as 4 hex digits */
+  cid: Map<number, string>;
   baseFont: string;
   fontFile: { raw: number; deflated: Uint8Array };
   toUnicode: Uint8Array;
@@ -55,19 +55,20 @@ function load(key: FontKey): Loaded {
     const file = invoiceFontFiles()[key === 'B' ? 'bold' : 'regular'];
     const f = file.font;
     const scale = 1000 / f.unitsPerEm;
+    // code point → advance in 1/1000 em, -1 when the font lacks it (fontkit lookups are not cheap)
     const widthCache = new Map<number, number>();
-    const width = (cp: number) => {
+    const advance = (cp: number) => {
       let w = widthCache.get(cp);
       if (w === undefined) {
         const g = f.glyphForCodePoint(cp);
-        w = g.id === 0 ? 0 : g.advanceWidth * scale;
+        w = g.id === 0 ? -1 : g.advanceWidth * scale;
         widthCache.set(cp, w);
       }
       return w;
     };
     const metrics: FontMetrics = {
-      width,
-      has: (cp) => f.glyphForCodePoint(cp).id !== 0,
+      width: (cp) => Math.max(0, advance(cp)),
+      has: (cp) => advance(cp) >= 0,
       ascender: f.ascent * scale,
       descender: f.descent * scale,
       lineGap: f.lineGap * scale,
@@ -92,14 +93,14 @@ export function embeddedSubset(key: FontKey, extra: number[]): EmbeddedSubset {
   const f = l.file.font;
   const scale = 1000 / f.unitsPerEm;
   const subset = f.createSubset();
-  const cid = new Map<number, number>();
+  const cid = new Map<number, string>();
   const widths: number[] = [0];
   const unicode: Array<[number, number]> = [];
   for (const cp of [...baseRepertoire(), ...extras]) {
     const g = f.glyphForCodePoint(cp);
     if (g.id === 0 || cid.has(cp)) continue;
     const id = subset.includeGlyph(g);
-    cid.set(cp, id);
+    cid.set(cp, id.toString(16).padStart(4, '0'));
     widths[id] = Math.round(g.advanceWidth * scale);
     unicode.push([id, cp]);
   }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '../api';
 import { formatDateTime } from '../format';
 import { translateDynamic, useI18n } from '../i18n';
@@ -30,8 +30,11 @@ const chorusApi = {
   refresh: (id: string) => apiFetch<{ chorusStatus: string; applied: number; state: ChorusInvoiceState }>(`/api/invoices/${encodeURIComponent(id)}/chorus/refresh`, { json: {} }),
 };
 
-/** How often the box looks again while a push waits for the worker (it leaves within seconds). */
-const pendingPollMs = 1500;
+/**
+ * How often the box looks again while a push waits for the worker: it normally leaves within
+ * seconds; when Chorus is down the worker backs off, and so does the box (up to 30 s).
+ */
+const pollDelayMs = (n: number) => Math.min(1500 * 2 ** n, 30_000);
 
 /**
  * The Chorus Pro side of an invoice: its identifier, the status Chorus last showed, when it was
@@ -60,9 +63,13 @@ export function ChorusState({ invoiceId, version, canRefresh, onChanged }: { inv
   }, [load, version]);
 
   const waiting = state?.pushes.some((p) => p.outcome === 'pending') ?? false;
+  const polls = useRef(0);
   useEffect(() => {
-    if (!waiting) return;
-    const timer = setTimeout(() => void load(), pendingPollMs);
+    if (!waiting) {
+      polls.current = 0;
+      return;
+    }
+    const timer = setTimeout(() => void load(), pollDelayMs(polls.current++));
     return () => clearTimeout(timer);
   }, [waiting, state, load]);
 

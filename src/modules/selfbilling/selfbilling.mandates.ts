@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
 import { withTenant, type Db } from '../../db/db.js';
+import { addDays, daysBetween } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
+import type { Logger } from '../../shared/logger.js';
 import { actorOf, type Principal } from '../identity/identity.models.js';
 import { appendJournal } from '../journal/journal.repository.js';
 import { enqueueEffect } from '../outbox/outbox.repository.js';
 import { selfBillingErrors } from './selfbilling.errors.js';
+import { defaultMandateExpiryAlertDays, frDate, validateAlertDays } from './selfbilling.settings.js';
 import './selfbilling.events.js';
 
 export type MandateStatus = 'draft' | 'signed' | 'active' | 'expired' | 'revoked';
@@ -60,34 +63,81 @@ export async function changeMandateStatus(db: Db, tenantId: string, mandateId: s
 }
 
 /**
- * Daily: active mandates past their end date expire; those ending within `alertDays` get one
- * alert e-mail to the issuer's administrators (outbox, idempotent per mandate).
+ * Daily: active mandates past their end date expire; an active mandate whose end comes within one of
+ * the issuer's alert delays (settings `mandateExpiryAlertDays`, default 30 days) gets an e-mail to
+ * each active administrator of the issuer (outbox `mail.send`), exactly once per mandate and delay:
+ * the delay is recorded in `sb_mandate_alerts` in the transaction that queues the mails and journals
+ * the alert. When several delays are passed at once (the worker was stopped), one mail covers them.
+ * An issuer with no administrator gets nothing recorded, so its alert goes out once it has one.
  */
-export async function sweepMandates(db: Db, { today, alertDays = 30, adminEmail }: { today: string; alertDays?: number; adminEmail?: (tenantId: string) => Promise<string | null> }) {
-  const expired = await sql<{ id: string; tenant_id: string }>`select id, tenant_id from sb_mandates where status = 'active' and end_date is not null and end_date < ${today}`.execute(db);
+export async function sweepMandates(db: Db, { today, logger }: { today: string; logger?: Logger }) {
+  const expired = await withTenant(db, '*', (tx) => sql<{ id: string; tenant_id: string }>`select id, tenant_id from sb_mandates where status = 'active' and end_date is not null and end_date < ${today}`.execute(tx));
   for (const m of expired.rows) await changeMandateStatus(db, m.tenant_id, m.id, 'expired', { kind: 'system', component: 'selfbilling.mandates' });
-  const soon = await sql<{ id: string; tenant_id: string; reference: string; end_date: string; name: string }>`
-    select m.id, m.tenant_id, m.reference, m.end_date, s.name from sb_mandates m join sb_suppliers s on s.id = m.supplier_id
-    where m.status = 'active' and m.end_date is not null and m.expiry_alerted_at is null and m.end_date <= (${today}::date + ${alertDays}::int)`.execute(db);
+
+  const issuers = await sql<{ id: string; name: string; days: unknown }>`select id, name, settings->'selfBilling'->'mandateExpiryAlertDays' as days from tenants where kind = 'company'`.execute(db);
   let alerts = 0;
-  for (const m of soon.rows) {
-    const to = adminEmail ? await adminEmail(m.tenant_id) : null;
-    await withTenant(db, m.tenant_id, async (tx) => {
-      if (to) {
-        await enqueueEffect(tx, {
-          tenantId: m.tenant_id,
-          kind: 'mail.send',
-          idempotencyKey: `sb.mandate-expiry:${m.id}`,
-          payload: {
-            to,
-            subject: `Mandat de facturation ${m.reference} : échéance le ${m.end_date}`,
-            text: `Le mandat d'autofacturation ${m.reference} (${m.name}) arrive à échéance le ${m.end_date}. Sans renouvellement, aucune autofacture ne sera émise pour ce fournisseur après cette date.`,
-          },
-        });
+  for (const t of issuers.rows) {
+    let delays: number[];
+    try {
+      delays = t.days == null ? defaultMandateExpiryAlertDays : validateAlertDays(t.days);
+    } catch {
+      logger?.warn({ tenantId: t.id }, 'délais d’alerte des mandats invalides : 30 jours appliqués');
+      delays = defaultMandateExpiryAlertDays;
+    }
+    const horizon = addDays(today, Math.max(...delays));
+    const due = await withTenant(db, t.id, (tx) =>
+      sql<{ id: string; reference: string; end_date: string; name: string; sent: number[] | null }>`
+        select m.id, m.reference, m.end_date, s.name,
+          (select array_agg(a.threshold_days) from sb_mandate_alerts a where a.tenant_id = m.tenant_id and a.mandate_id = m.id) as sent
+        from sb_mandates m join sb_suppliers s on s.id = m.supplier_id
+        where m.tenant_id = ${t.id} and m.status = 'active' and m.end_date is not null and m.end_date >= ${today} and m.end_date <= ${horizon}
+        order by m.end_date, m.reference`.execute(tx),
+    );
+    if (!due.rows.length) continue;
+    const admins = await withTenant(db, t.id, (tx) =>
+      sql<{ id: string; email: string }>`select id, email from users where tenant_id = ${t.id} and role = 'tenant_admin' and active order by email`.execute(tx),
+    );
+    for (const m of due.rows) {
+      const left = daysBetween(today, m.end_date);
+      const sent = (m.sent ?? []).map(Number);
+      // A delay longer than one already alerted is moot (added to the settings later): never after a nearer alert.
+      const nearest = sent.length ? Math.min(...sent) : Infinity;
+      const pending = delays.filter((d) => left <= d && d < nearest);
+      if (!pending.length) continue;
+      if (!admins.rows.length) {
+        logger?.warn({ tenantId: t.id, mandateId: m.id }, 'alerte d’échéance de mandat sans administrateur destinataire : reportée');
+        continue;
       }
-      await sql`update sb_mandates set expiry_alerted_at = now() where id = ${m.id}`.execute(tx);
-    });
-    alerts++;
+      const threshold = Math.min(...pending);
+      const done = await withTenant(db, t.id, async (tx) => {
+        const ins = await sql<{ threshold_days: number }>`insert into sb_mandate_alerts (tenant_id, mandate_id, threshold_days, end_date, recipients)
+          select ${t.id}, ${m.id}, d, ${m.end_date}::date, ${admins.rows.length} from unnest(${sql.val(pending)}::int[]) as d
+          on conflict do nothing returning threshold_days`.execute(tx);
+        // Another sweep recorded this delay first (two workers): it sent the mail.
+        if (!ins.rows.some((r) => Number(r.threshold_days) === threshold)) return false;
+        const end = frDate(m.end_date);
+        const when = left === 0 ? 'aujourd’hui' : left === 1 ? 'demain' : `dans ${left} jours`;
+        for (const a of admins.rows) {
+          await enqueueEffect(tx, {
+            tenantId: t.id,
+            kind: 'mail.send',
+            idempotencyKey: `sb.mandate-expiry:${m.id}:${threshold}:${a.id}`,
+            payload: {
+              to: a.email,
+              subject: `Mandat de facturation ${m.reference} (${m.name.replace(/[\r\n]+/g, ' ')}) : échéance le ${end}`,
+              text:
+                `Bonjour,\n\nLe mandat d’autofacturation ${m.reference} confié par ${m.name} à ${t.name} arrive à échéance le ${end} (${when}).\n\n` +
+                `Sans renouvellement signé avant cette date, aucune autofacture ne sera plus émise pour ce fournisseur : ` +
+                `son activité sera signalée comme « activité sans mandat » dans les rapports de campagne.\n\n— Facteur\n`,
+            },
+          });
+        }
+        await sql`update sb_mandates set expiry_alerted_at = coalesce(expiry_alerted_at, now()) where id = ${m.id}`.execute(tx);
+        await appendJournal(tx, { tenantId: t.id, type: 'selfbilling.mandate_expiry_alerted', actor: { kind: 'system', component: 'selfbilling.mandates' }, data: { mandateId: m.id, reference: m.reference, endDate: m.end_date, thresholdDays: threshold, recipients: admins.rows.length } });
+        return true;
+      });
+      if (done) alerts++;
+    }
   }
   return { expired: expired.rows.length, alerts };
 }

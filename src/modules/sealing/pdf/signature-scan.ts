@@ -39,9 +39,26 @@ function contentsFromGap(bytes: Uint8Array, br: number[]): { padded: Uint8Array;
   const hex = s.slice(1, -1).replace(/\s+/g, '');
   if (!/^[0-9a-fA-F]*$/.test(hex)) return undefined;
   const padded = new Uint8Array(Buffer.from(hex.length % 2 ? hex + '0' : hex, 'hex'));
+  // The CMS ends where its outer DER length says: its own last bytes may be zeros (a signature
+  // value ending in 00, one time in 256), so the zero padding cannot simply be trimmed. Only a
+  // CMS without a definite length (BER) falls back to trimming.
+  const extent = derExtent(padded);
+  if (extent !== undefined && extent <= padded.length) return { padded, trimmed: padded.subarray(0, extent) };
   let n = padded.length;
   while (n > 0 && padded[n - 1] === 0) n--;
   return { padded, trimmed: padded.subarray(0, n) };
+}
+
+/** Total length (header + content) of the DER element at the start, if its length is definite. */
+function derExtent(b: Uint8Array): number | undefined {
+  if (b.length < 2) return undefined;
+  const first = b[1];
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || b.length < 2 + n) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i];
+  return 2 + n + len;
 }
 
 /** Every signature dictionary (/ByteRange + /Contents) of the latest revision, in file order. */

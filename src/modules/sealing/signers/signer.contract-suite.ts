@@ -9,8 +9,8 @@ import type { Signer } from './signer.js';
 export type SignerUnderTest = { signer: Signer; trustAnchor: Uint8Array; keyProtection: Signer['keyProtection'] };
 
 /** The behaviour every key source must have; run once per driver. */
-export function runSignerContract(name: string, make: () => Promise<SignerUnderTest>, options: { retry?: number } = {}): void {
-  describe(`signer contract: ${name}`, { retry: options.retry ?? 0 }, () => {
+export function runSignerContract(name: string, make: () => Promise<SignerUnderTest>): void {
+  describe(`signer contract: ${name}`, () => {
     let sut: SignerUnderTest;
     beforeAll(async () => {
       sut = await make();

@@ -43,6 +43,22 @@ describe('verifyPdf', () => {
     expect(s.changesAfterSigning.status).toBe('none');
   });
 
+  it('a seal whose CMS ends with a zero byte verifies (the padding is not trimmed into the signature)', async () => {
+    // One signature value in 256 ends with 0x00: seal until one does (B-B, so the CMS ends with it).
+    const pdf = await makeInvoicePdf(8);
+    let sealed: Uint8Array | undefined;
+    for (let i = 0; i < 5000 && !sealed; i++) {
+      const out = (await sealPdf({ pdf, profile: fx.profile, signer: fx.signer, level: 'B-B', now: new Date(Date.UTC(2026, 10, 1) + i * 1000) })).pdf;
+      const { cms } = extractLastSignature(out);
+      if (cms[cms.length - 1] === 0) sealed = out;
+    }
+    expect(sealed).toBeDefined();
+    const r = await verifyPdf(sealed!, { trustAnchors: [fx.pki.root.cert] });
+    expect(r.signatures[0].problems).toEqual([]);
+    expect(r.valid).toBe(true);
+    expect(r.signatures[0].pades.level).toBe('B-B');
+  });
+
   it('a B-T seal reaches B-T and its signing time is proven by the timestamp', async () => {
     const r = await verifyPdf(bt, { trustAnchors: [fx.pki.root.cert] });
     const s = r.signatures[0];

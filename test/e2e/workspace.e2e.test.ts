@@ -136,6 +136,7 @@ describe('agent workspace', () => {
     const health = admin.locator('[data-testid="connector-health"]');
     await health.waitFor();
     expect(await health.getByText('Non configuré').count()).toBe(1);
+    expect(await health.getByRole('link', { name: 'Paramètres et test du connecteur' }).getAttribute('href')).toBe('/administration/chorus');
     await expectAccessible(admin);
     await admin.screenshot({ path: path.join(shots, 'dashboard-admin.png'), fullPage: true });
   });

@@ -45,6 +45,7 @@ export const workspaceEn: Partial<Record<keyof typeof workspaceFr, string>> = {
   'ws.conn.passwordExpires': 'expires on {date} (in {count} day(s))',
   'ws.conn.unknown': 'Expiry date unknown',
   'ws.conn.structures': 'Structures (SIRET)',
+  'ws.conn.settings': 'Connector settings and test',
   'ws.conn.pushErrors': '{count} status push(es) refused by Chorus Pro.',
   'ws.list.searchForm': 'Full-text search',
   'ws.list.q': 'Search (supplier, number, lines, reasons…)',

@@ -43,6 +43,7 @@ export const workspaceFr = {
   'ws.conn.passwordExpires': 'expire le {date} (dans {count} jour(s))',
   'ws.conn.unknown': 'Date d’expiration inconnue',
   'ws.conn.structures': 'Structures (SIRET)',
+  'ws.conn.settings': 'Paramètres et test du connecteur',
   'ws.conn.pushErrors': '{count} envoi(s) de statut refusé(s) par Chorus Pro.',
   'ws.list.searchForm': 'Recherche plein texte',
   'ws.list.q': 'Rechercher (fournisseur, numéro, libellés, motifs…)',

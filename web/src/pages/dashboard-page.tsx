@@ -236,6 +236,9 @@ function ConnectorHealth({ status }: { status: ConnectorStatus }) {
         </dl>
       )}
       <p className="small">{t('ws.conn.pushErrors', { count: status.pushErrors })}</p>
+      <p>
+        <Link href="/administration/chorus">{t('ws.conn.settings')}</Link>
+      </p>
     </section>
   );
 }

@@ -27,7 +27,9 @@ parentPort!.on('message', (job: Job | 'close') => {
       }
       const signer = await signerReady;
       const r = await produceSelfInvoice(job.model, { signer, profile: init.profile, tsa, level: init.level, now: new Date(job.now) });
-      parentPort!.postMessage({ id: job.id, ...r }, [r.pdf.buffer as ArrayBuffer]);
+      // moved, not copied — only buffers that hold nothing else (a pooled Buffer slice would take its pool along)
+      const transfer = [r.pdf, r.xml].filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength).map((b) => b.buffer as ArrayBuffer);
+      parentPort!.postMessage({ id: job.id, ...r }, transfer);
     } catch (e) {
       parentPort!.postMessage({
         id: job.id,

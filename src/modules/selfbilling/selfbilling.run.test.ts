@@ -5,6 +5,7 @@ import { fixedClock } from '../../shared/clock.js';
 import { silentLogger } from '../../shared/logger.js';
 import { createMemoryBlobStore } from '../documents/drivers/memory.js';
 import { readFacturX } from '../formats/facturx/index.js';
+import { verifyPdf } from '../sealing/verify/verify-pdf.js';
 import { createRenderPool, type RenderPool } from './selfbilling.render-pool.js';
 import { runSelfBilling } from './selfbilling.runs.js';
 import { numbersOf, seedSelfBilling, testSeal } from './selfbilling.test-support.js';
@@ -52,6 +53,27 @@ describe('self-billing run', () => {
       expect(fx.profile).toBe('EN 16931');
       expect(Buffer.from(fx.xml!).toString()).toContain('<ram:TypeCode>389</ram:TypeCode>');
       expect(Buffer.from(pdf).toString('latin1')).toContain('/SubFilter /ETSI.CAdES.detached');
+    }
+  });
+
+  it('on worker threads: validates, renders and seals the same way, and journals every invoice', async () => {
+    const seal = testSeal();
+    const threads = await createRenderPool({ size: 2, ...seal });
+    try {
+      const { tenantId } = await seedSelfBilling(h.db, { n: 9 });
+      const r = await runSelfBilling({ ...deps(), pool: threads }, { tenantId, period: '2026-10', principal: system });
+      expect(r.invalid).toEqual([]);
+      expect(r.invoices).toBe(9);
+      expect(await numbersOf(h.db, tenantId)).toHaveLength(9);
+      const rows = (await h.db.selectFrom('sb_invoices' as never).selectAll().where('tenant_id' as never, '=', tenantId as never).execute()) as Array<{ pdf_sha256: string; status: string }>;
+      expect(rows.every((row) => row.status === 'sealed')).toBe(true);
+      const v = await verifyPdf(await blobs.get(rows[0].pdf_sha256));
+      expect(v.signatures[0].integrity).toMatchObject({ digestMatches: true, signatureValid: true });
+      expect(v.signatures[0].pades.level).toBe('B-B');
+      const issued = await h.db.selectFrom('journal').select('type').where('tenant_id', '=', tenantId).where('type', '=', 'selfbilling.invoice_issued').execute();
+      expect(issued).toHaveLength(9);
+    } finally {
+      await threads.close();
     }
   });
 });

@@ -286,7 +286,9 @@ class ProductionQueue {
 async function produceRun(deps: RunDeps, { tenantId, period, settings, queue, onProgress }: { tenantId: string; period: string; settings: SelfBillingSettings; queue: ProductionQueue; onProgress?: Progress }) {
   const { db, blobs, pool, clock } = deps;
   let done = 0;
-  const concurrency = Math.max(2, pool.size * 3);
+  // Storing waits on fsync, which can take longer than producing: enough invoices are in flight
+  // that the worker threads always have the next one queued while others are being stored.
+  const concurrency = Math.max(2, pool.size * 8);
   let pendingCommit: Array<{ row: ToProduce; sha: string }> = [];
   const cpu = { render: 0, seal: 0, store: 0, queue: 0 };
   const commit = async () => {

@@ -8,6 +8,8 @@ import type { SealProfile } from '../sealing/sealing.models.js';
 import { findTenantBySlug } from '../tenants/tenants.usecases.js';
 import { importActivity } from './selfbilling.activity.js';
 import { buildPrintBatch } from './selfbilling.delivery.js';
+import { processBounces } from './selfbilling.bounces.js';
+import { createImapBounceMailbox } from './selfbilling.mailbox-imap.js';
 import { createRenderPool } from './selfbilling.render-pool.js';
 import { runSelfBilling } from './selfbilling.runs.js';
 import { importSuppliers } from './selfbilling.suppliers.js';
@@ -21,6 +23,7 @@ export const selfbillUsage = `Usage :
   facteur selfbill run --tenant <slug> --period AAAA-MM [--dry-run] [--workers N]
        (--p12 <cachet.p12> --p12-password-file <fichier> | --test-seal)
   facteur selfbill print-batch --tenant <slug> --period AAAA-MM --out <dossier>
+  facteur selfbill bounces      (relève la boîte BOUNCE_IMAP_URL une fois, pour tous les émetteurs)
 `;
 
 /** A text progress bar on stderr, redrawn at most every 200 ms. */
@@ -63,6 +66,7 @@ export async function runSelfbillCommand(argv: string[], io: Io): Promise<number
       json: { type: 'boolean' },
     },
   });
+  if (what === 'bounces') return runBounceSweep(io);
   if (!values.tenant) {
     io.stderr(selfbillUsage);
     return 2;
@@ -115,6 +119,37 @@ export async function runSelfbillCommand(argv: string[], io: Io): Promise<number
     }
     io.stderr(selfbillUsage);
     return 2;
+  } catch (e) {
+    io.stderr(isAppError(e) ? `Erreur [${e.code}] : ${e.message}` : `Erreur : ${(e as Error).message}`);
+    return 1;
+  } finally {
+    await s.close();
+  }
+}
+
+/** One relève of the bounce mailbox, as the scheduled job does it; prints what it found. */
+async function runBounceSweep(io: Io): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(io.env ?? {});
+  } catch (e) {
+    io.stderr(isAppError(e) ? `Erreur [${e.code}] : ${e.message}` : `Erreur : ${(e as Error).message}`);
+    return 1;
+  }
+  const b = config.bounces;
+  if (!b.imapUrl) {
+    io.stderr('Erreur : aucune boîte des avis de non-remise configurée (BOUNCE_IMAP_URL, BOUNCE_IMAP_USER, BOUNCE_IMAP_PASSWORD_FILE).');
+    return 2;
+  }
+  const s = await composeApp(config);
+  try {
+    const mailbox = createImapBounceMailbox({ imapUrl: b.imapUrl, user: b.user ?? '', passwordFile: b.passwordFile, mailbox: b.mailbox, processedMailbox: b.processedMailbox, ignoredMailbox: b.ignoredMailbox });
+    const r = await processBounces({ db: s.db, mailbox, logger: s.logger.child('selfbilling.bounces') });
+    io.stdout(
+      `${r.fetched} message(s) lu(s) dans ${mailbox.describe} : ${r.bounced} autofacture(s) passée(s) au papier, ${r.unchanged} avis déjà enregistré(s), ` +
+        `${r.notBounces} message(s) qui ne sont pas des avis d’échec, ${r.unmatched} avis sans autofacture correspondante, ${r.failed} en échec.`,
+    );
+    return r.failed ? 1 : 0;
   } catch (e) {
     io.stderr(isAppError(e) ? `Erreur [${e.code}] : ${e.message}` : `Erreur : ${(e as Error).message}`);
     return 1;

@@ -27,23 +27,23 @@ async function freePort(): Promise<number> {
   });
 }
 
-function run(cmd: string, args: string[], timeoutMs: number): Promise<void> {
+function run(cmd: string, args: string[], timeoutMs: number, env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve();
+      if (code === 0) resolve(out);
       else reject(new Error(`${cmd} ${args.join(' ')} a échoué (${code}) :\n${out}`));
     });
   });
 }
 
 /** Builds web/dist through the same script `npm start` uses (a no-op when dist is fresh). */
-export const ensureWebBuilt = () => run(process.execPath, ['scripts/build-web.mjs'], 120_000);
+export const ensureWebBuilt = async () => void (await run(process.execPath, ['scripts/build-web.mjs'], 120_000));
 
 /**
  * On PostgreSQL (DATABASE_URL set, as in one CI leg) the app gets a brand-new database so the demo
@@ -73,7 +73,8 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 const loginLine = /^\s+(tenant_admin|finance_agent|service_agent|viewer)\s+(\S+@\S+)\s+(\S+)\s*$/;
 
 /** `env` adds or overrides variables of the child (e.g. FACTEUR_DEMO_CHORUS_URL for a sandbox the test drives). */
-export async function startApp({ timeoutMs = 90_000, env: extraEnv = {} }: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RunningApp> {
+/** `platformOperator` first creates a platform operator with the CLI; its login is under 'platform_operator'. */
+export async function startApp({ timeoutMs = 90_000, env: extraEnv = {}, platformOperator = false }: { timeoutMs?: number; env?: Record<string, string>; platformOperator?: boolean } = {}): Promise<RunningApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facteur-e2e-'));
   const db = await freshDatabase();
   const port = await freePort();
@@ -85,10 +86,12 @@ export async function startApp({ timeoutMs = 90_000, env: extraEnv = {} }: { tim
     env.SECRET_KEY ??= randomBytes(32).toString('hex');
   } else delete env.DATABASE_URL;
   Object.assign(env, extraEnv);
+  const operator = platformOperator ? await createOperator(env) : null;
 
   const child: ChildProcess = spawn(process.execPath, ['bin/facteur.mjs', 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const logins = new Map<string, { email: string; password: string }>();
+  if (operator) logins.set('platform_operator', operator);
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`facteur start n'a pas démarré à temps :\n${out}`)), timeoutMs);
     let buffer = '';
@@ -132,4 +135,13 @@ export async function startApp({ timeoutMs = 90_000, env: extraEnv = {} }: { tim
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
   return { baseUrl: `http://127.0.0.1:${port}`, logins, output: () => out, stop };
+}
+
+/** `facteur user create` without a tenant, before the server holds the data directory. */
+async function createOperator(env: NodeJS.ProcessEnv) {
+  const email = 'operateur@plateforme.facteur.local';
+  const out = await run(process.execPath, ['bin/facteur.mjs', 'user', 'create', '--email', email, '--role', 'platform_operator', '--name', 'Opérateur'], 60_000, env);
+  const password = /Mot de passe à usage unique : (\S+)/.exec(out)?.[1];
+  if (!password) throw new Error(`opérateur de plateforme non créé :\n${out}`);
+  return { email, password };
 }

@@ -35,7 +35,8 @@ export function ChorusPage() {
       const [s, h] = await Promise.all([adminApi.chorusSettings(), adminApi.chorusHealth()]);
       setSettings(s);
       setHealth(h);
-      setForm(formOf(s));
+      // A later reload never erases what the administrator has started typing.
+      setForm((f) => f ?? formOf(s));
     } catch (e) {
       setError({ field: null, message: e instanceof ApiError ? e.message : t('app.error') });
     }

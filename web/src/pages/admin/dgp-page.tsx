@@ -20,7 +20,7 @@ export function DgpPage() {
   useEffect(() => {
     adminApi
       .dgp()
-      .then((s) => setForm(formOf(s)))
+      .then((s) => setForm((f) => f ?? formOf(s)))
       .catch((e) => setError({ field: null, message: e instanceof ApiError ? e.message : t('app.error') }));
   }, [t]);
 

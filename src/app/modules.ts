@@ -17,6 +17,7 @@ import { createChorusPushHandler, chorusPushKind } from '../modules/chorus/choru
 import { createTenantPortResolver } from '../modules/chorus/chorus.connectors.js';
 import { syncTenant } from '../modules/chorus/chorus.sync.js';
 import { registerChorusInvoiceRoutes } from '../modules/chorus/chorus.invoice-routes.js';
+import { registerChorusSyncRoutes } from '../modules/chorus/chorus.sync-routes.js';
 import { createSelfBillingMailHandler } from '../modules/selfbilling/selfbilling.delivery.js';
 import { acceptTacitly } from '../modules/selfbilling/selfbilling.contestation.js';
 import { sweepMandates } from '../modules/selfbilling/selfbilling.mandates.js';
@@ -95,7 +96,7 @@ export function wireModules(s: AppServices): ModuleWiring {
   };
   return {
     decide,
-    routes: [workflow.routes, (app) => registerSearchRoutes(app, { db, clock, logger: logger.child('search') }), (app) => registerDashboardRoutes(app, { db, clock }), (app) => registerChorusInvoiceRoutes(app, { db, clock, portFor: chorusPort })],
+    routes: [workflow.routes, (app) => registerSearchRoutes(app, { db, clock, logger: logger.child('search') }), (app) => registerDashboardRoutes(app, { db, clock }), (app) => registerChorusInvoiceRoutes(app, { db, clock, portFor: chorusPort }), (app) => registerChorusSyncRoutes(app, { db, blobs, clock, logger, portFor: chorusPort })],
     handlers,
     jobs,
   };

@@ -26,8 +26,8 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 /** The sandbox runs this far behind real time while the invoices are deposited. */
 let sandboxOffsetMs = 0;
-const deposited = new Map<string, number>();
-let madeAvailableAt: Date;
+/** Number → the idFacture Chorus gave it and when it was made available (ten days back). */
+const deposited = new Map<string, { id: number; at: Date }>();
 
 // The demo tenant's Voirie service has the code VOIRIE; the sandbox recipient gets the same code.
 const structure = { ...structuredClone(defaultStructure), services: [...defaultStructure.services, { idService: 10136570, codeService: 'VOIRIE', libelleService: 'Voirie', estActif: true }] };
@@ -47,8 +47,9 @@ async function invoicePdf(number: string) {
   return Buffer.from(await doc.save());
 }
 
-/** The supplier deposits one invoice on Chorus Pro (a PIVOT flow, over HTTP) and gets its idFacture. */
-async function deposit(number: string): Promise<number> {
+/** The supplier deposits one invoice on Chorus Pro (a PIVOT flow, over HTTP) ten days back in Chorus's time. */
+async function deposit(number: string): Promise<void> {
+  sandboxOffsetMs = -10 * day;
   const xml = buildPivotXml({
     numeroFacture: number,
     typeFacture: 'FACTURE',
@@ -76,7 +77,8 @@ async function deposit(number: string): Promise<number> {
   const found = await chorus.call(chorusPaths.searchSupplier, { numeroFluxDepot: body.numeroFluxDepot });
   const [f] = found.body.listeFactures as Array<{ identifiantFactureCPP: number; statut: string }>;
   expect(f.statut).toBe('MISE_A_DISPOSITION');
-  return f.identifiantFactureCPP;
+  deposited.set(number, { id: f.identifiantFactureCPP, at: new Date(Date.now() + sandboxOffsetMs) });
+  sandboxOffsetMs = 0;
 }
 
 async function newPage(): Promise<Page> {
@@ -129,12 +131,8 @@ beforeAll(async () => {
   fs.mkdirSync(shots, { recursive: true });
   sandbox = await startChorusSandbox({ port: 0, host: '127.0.0.1', structures: [structure], clock: { now: () => new Date(Date.now() + sandboxOffsetMs) } });
   chorus = createChorusClient({ oauthUrl: sandbox.oauthUrl, apiUrl: sandbox.apiUrl, ...sandbox.credentials, baseDelayMs: 5 });
-  // Both invoices were made available on Chorus ten days ago: their payment period has 20 days left.
-  sandboxOffsetMs = -10 * day;
-  deposited.set('CH-2026-0042', await deposit('CH-2026-0042'));
-  deposited.set('CH-2026-0043', await deposit('CH-2026-0043'));
-  madeAvailableAt = new Date(Date.now() + sandboxOffsetMs);
-  sandboxOffsetMs = 0;
+  // Made available on Chorus ten days ago: its payment period has 20 days left.
+  await deposit('CH-2026-0042');
 
   await ensureWebBuilt();
   [app, browser] = await Promise.all([
@@ -147,7 +145,7 @@ beforeAll(async () => {
   // `facteur start` runs a first synchronisation at once; it prints what it received.
   const deadline = Date.now() + 30_000;
   while (!/Bac à sable Chorus Pro : \d+ facture/.test(app.output()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  expect(app.output()).toContain('Bac à sable Chorus Pro : 2 facture(s) de démonstration reçue(s).');
+  expect(app.output()).toContain('Bac à sable Chorus Pro : 1 facture(s) de démonstration reçue(s).');
 }, 180_000);
 
 afterEach(async (ctx) => {
@@ -179,6 +177,11 @@ describe('Chorus Pro paths in the browser', () => {
       steps: [{ kind: 'visa', label: 'Visa du service', assignee: { kind: 'role', role: 'service_agent' } }],
     });
     expect(circuit.status).toBe(201);
+    // While the server runs, the supplier deposits another invoice; "synchronise now" fetches it.
+    await deposit('CH-2026-0043');
+    const sync = await apiFromPage<{ counts: { created: number; failed: number } }>(admin, 'POST', '/api/chorus/sync', {});
+    expect(sync.status).toBe(200);
+    expect(sync.json.counts).toMatchObject({ created: 1, failed: 0 });
 
     finance = await newPage();
     await login(finance, 'finance_agent');
@@ -187,12 +190,13 @@ describe('Chorus Pro paths in the browser', () => {
 
     await openFromList(finance, 'CH-2026-0042');
     expect(await finance.locator('.kv', { has: finance.locator('dt', { hasText: /^Origine$/ }) }).locator('dd').textContent()).toBe('Chorus Pro');
-    expect(await text(finance, '[data-testid="chorus-id"]')).toBe(String(deposited.get('CH-2026-0042')));
+    expect(await text(finance, '[data-testid="chorus-id"]')).toBe(String(deposited.get('CH-2026-0042')!.id));
     expect(await chorusStatus(finance)).toBe('Mise à disposition');
     expect(await text(finance, '[data-testid="chorus-last-sync"]')).toMatch(new RegExp(`^${paris(new Date()).replace(/\//g, '\\/')}`));
     expect(await finance.locator('[data-testid="chorus-state"]').getByText('Aucun statut envoyé pour le moment.').count()).toBe(1);
     // The payment period started when Chorus made the invoice available, ten days ago.
-    expect(await clockTexts(finance)).toEqual(['20 jour(s) restant(s)', `Échéance : ${plusDays(madeAvailableAt, 30)}`, `Délai ouvert le ${paris(madeAvailableAt)} (30 jours)`]);
+    const mad = deposited.get('CH-2026-0042')!.at;
+    expect(await clockTexts(finance)).toEqual(['20 jour(s) restant(s)', `Échéance : ${plusDays(mad, 30)}`, `Délai ouvert le ${paris(mad)} (30 jours)`]);
     await finance.locator('canvas[data-rendered="1"]').waitFor({ timeout: 20_000 });
     await expectAccessible(finance);
     await finance.screenshot({ path: path.join(shots, 'chorus-invoice.png'), fullPage: true });
@@ -232,7 +236,7 @@ describe('Chorus Pro paths in the browser', () => {
     await voirie.screenshot({ path: path.join(shots, 'chorus-service-done.png'), fullPage: true });
 
     // On the Chorus side (recipient API over HTTP): SERVICE_FAIT is the current status.
-    const history = await chorus.getStatusHistory(deposited.get('CH-2026-0042')!);
+    const history = await chorus.getStatusHistory(deposited.get('CH-2026-0042')!.id);
     expect(history.statutCourant).toBe('SERVICE_FAIT');
     expect(history.statuts.map((s) => s.code)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'SERVICE_FAIT']);
   });
@@ -254,14 +258,15 @@ describe('Chorus Pro paths in the browser', () => {
     await expectAccessible(finance);
     await finance.screenshot({ path: path.join(shots, 'chorus-mandated.png'), fullPage: true });
 
-    const detail = await chorus.getInvoice(deposited.get('CH-2026-0042')!);
+    const detail = await chorus.getInvoice(deposited.get('CH-2026-0042')!.id);
     expect(detail.references.numeroDpMandat).toBe('M-2026-0107');
-    expect((await chorus.getStatusHistory(deposited.get('CH-2026-0042')!)).statutCourant).toBe('MANDATEE');
+    expect((await chorus.getStatusHistory(deposited.get('CH-2026-0042')!.id)).statutCourant).toBe('MANDATEE');
   });
 
   it('a suspension with a reason, then the supplier’s completion on Chorus Pro, restarts the payment clock on screen', async () => {
     await openFromList(finance, 'CH-2026-0043');
-    expect(await clockTexts(finance)).toEqual(['20 jour(s) restant(s)', `Échéance : ${plusDays(madeAvailableAt, 30)}`, `Délai ouvert le ${paris(madeAvailableAt)} (30 jours)`]);
+    const mad = deposited.get('CH-2026-0043')!.at;
+    expect(await clockTexts(finance)).toEqual(['20 jour(s) restant(s)', `Échéance : ${plusDays(mad, 30)}`, `Délai ouvert le ${paris(mad)} (30 jours)`]);
 
     await finance.getByRole('button', { name: 'Suspendre' }).click();
     const dialog = finance.getByRole('dialog', { name: 'Suspendre' });
@@ -279,7 +284,7 @@ describe('Chorus Pro paths in the browser', () => {
     await finance.screenshot({ path: path.join(shots, 'chorus-suspended.png'), fullPage: true });
 
     // Chorus has the suspension with its motif; the supplier completes the invoice there.
-    const id = deposited.get('CH-2026-0043')!;
+    const id = deposited.get('CH-2026-0043')!.id;
     const suspended = await chorus.getStatusHistory(id);
     expect(suspended.statutCourant).toBe('SUSPENDUE');
     expect(suspended.statuts.at(-1)!.commentaire).toBe(motif);

@@ -14,7 +14,9 @@ import { createTestDatabase } from '../../../test/support/db.js';
 import { loginAs } from '../../../test/support/app.js';
 import { seedInvoice, seedTenant } from '../../../test/support/fixtures.js';
 import { createChorusClient, type ChorusClient } from './chorus.client.js';
+import { createTenantPortResolver, saveConnectorSettings } from './chorus.connectors.js';
 import { registerChorusInvoiceRoutes } from './chorus.invoice-routes.js';
+import { registerChorusSyncRoutes } from './chorus.sync-routes.js';
 import { chorusPaths } from './chorus.mapping.js';
 import { createChorusPushHandler, chorusPushKind } from './chorus.push.js';
 import { syncTenant } from './chorus.sync.js';
@@ -51,10 +53,20 @@ beforeAll(async () => {
     blobs,
     secretKey: Buffer.alloc(32, 1),
     loginLimiter: createLoginLimiter({ max: 50, windowMs: 60_000, clock: systemClock }),
-    extraRoutes: [(a) => registerChorusInvoiceRoutes(a, { db: h.db, clock: systemClock, portFor: async () => client })],
+    extraRoutes: [
+      (a) => registerChorusInvoiceRoutes(a, { db: h.db, clock: systemClock, portFor: async () => client }),
+      // "Synchronise now" goes through the tenant's stored connector settings, as in production.
+      (a) => registerChorusSyncRoutes(a, { db: h.db, blobs, clock: systemClock, portFor: createTenantPortResolver({ db: h.db, secretKey: Buffer.alloc(32, 1) }) }),
+    ],
     close: h.close,
   };
   app = await buildServer(services);
+  await saveConnectorSettings(
+    { db: h.db, secretKey: Buffer.alloc(32, 1), clock: systemClock },
+    t.tenantId,
+    { oauthUrl: sandbox.oauthUrl, apiUrl: sandbox.apiUrl, ...sandbox.credentials, structures: [{ siret: structure.siret, idStructureCPP: structure.idStructureCPP }] },
+    { kind: 'system', component: 'test' },
+  );
   ids = sandbox.seedInvoices(3, { serviceCodes: ['VOIRIE'] });
   const counts = await syncTenant({ db: h.db, port: client, blobs, tenantId: t.tenantId, clock: systemClock, structures: [{ idStructureCPP: structure.idStructureCPP }] });
   expect(counts.created).toBe(3);
@@ -165,5 +177,34 @@ describe('Chorus state of an invoice', () => {
     const upload = await finance.get(`/api/invoices/${invoiceId}/chorus`);
     expect(upload.statusCode).toBe(404);
     expect(upload.json().error.code).toBe('chorus.not_a_chorus_invoice');
+  });
+});
+
+describe('Synchronise now', () => {
+  it('runs one full synchronisation for the tenant and answers with its counts; concurrent calls share one run', async () => {
+    const finance = await as(emailOf(t.finance));
+    const idle = await finance.post('/api/chorus/sync');
+    expect(idle.statusCode).toBe(200);
+    expect(idle.json().counts).toMatchObject({ created: 0, failed: 0 });
+
+    const fresh = sandbox.seedInvoices(2, { serviceCodes: ['VOIRIE'] });
+    // Slow searches keep the first run going while the second call arrives.
+    sandbox.state.setFault(chorusPaths.searchRecipient, { latencyMs: 300 });
+    const searchesBefore = sandbox.state.callCounts.get(chorusPaths.searchRecipient) ?? 0;
+    const admin = await as(emailOf(t.admin));
+    const [a, b] = await Promise.all([finance.post('/api/chorus/sync'), admin.post('/api/chorus/sync')]);
+    sandbox.state.setFault(chorusPaths.searchRecipient, null);
+    expect([a.statusCode, b.statusCode]).toEqual([200, 200]);
+    expect(a.json().counts).toMatchObject({ created: 2, failed: 0 });
+    expect(b.json()).toEqual(a.json());
+    // One run: one search per request type (FACTURE, FACTURE_TRAVAUX) for the one structure.
+    expect((sandbox.state.callCounts.get(chorusPaths.searchRecipient) ?? 0) - searchesBefore).toBe(2);
+    const numbers = await h.db.selectFrom('invoices').select('external_id').where('tenant_id', '=', t.tenantId).where('external_id', 'in', fresh.map(String)).execute();
+    expect(numbers).toHaveLength(2);
+  });
+
+  it('is for administrators and finance agents only', async () => {
+    for (const p of [t.voirie, t.viewer]) expect((await (await as(emailOf(p))).post('/api/chorus/sync')).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/chorus/sync', payload: {} })).statusCode).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyFilters, filtersFromQuery, filtersFromSearch, filtersToSearch, toSearchQuery } from '../../web/src/components/invoice-filters.js';
+import { emptyFilters, filtersFromQuery, filtersFromSearch, filtersToSearch, toSearchQuery } from '../../web/src/components/invoice-filters-model.js';
 import { parseSearchQuery, viewQuery } from '../../src/modules/search/search.models.js';
 
 // Unit tests of the invoice list's filter mapping: address bar ⇄ filters ⇄ search API query (and saved views).

@@ -14,14 +14,14 @@ export type MailboxMessage = {
   raw: Buffer | null;
 };
 
-export interface BounceMailboxSession {
+export type BounceMailboxSession = {
   /** Unseen messages not set aside, oldest first, at most `limit`. */
   unseen(limit: number): Promise<MailboxMessage[]>;
   /** Called only after the bounce is committed to the database. Unknown uids are ignored. */
   markProcessed(uid: number): Promise<void>;
   setAside(uid: number): Promise<void>;
   close(): Promise<void>;
-}
+};
 
 export type BounceMailbox = { open: () => Promise<BounceMailboxSession>; describe: string };
 

@@ -309,4 +309,26 @@ describe('Chorus Pro paths in the browser', () => {
     await expectAccessible(finance);
     await finance.screenshot({ path: path.join(shots, 'chorus-completed.png'), fullPage: true });
   });
+
+  it('a status Chorus Pro refuses is shown with Chorus’s message, and the invoice follows Chorus', async () => {
+    await deposit('CH-2026-0044');
+    const sync = await apiFromPage<{ counts: { created: number } }>(finance, 'POST', '/api/chorus/sync', {});
+    expect(sync.json.counts.created).toBe(1);
+    await openFromList(finance, 'CH-2026-0044');
+    // Meanwhile the platform rejected it on Chorus (as an addressing error would); Facteur has not synchronised yet.
+    sandbox.state.forceStatus(deposited.get('CH-2026-0044')!.id, 'REJETEE', 'Destinataire erroné');
+    await finance.getByRole('button', { name: 'Attester le service fait' }).click();
+    const dialog = finance.getByRole('dialog', { name: 'Attester le service fait' });
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: 'Attester le service fait' }).click();
+    const refused = finance.locator('[data-testid="chorus-pushes"] li[data-outcome="refused"]');
+    await refused.waitFor({ timeout: 20_000 });
+    expect((await refused.textContent())?.replace(/[\u00a0\u202f]/g, ' ')).toMatch(/^Service fait : refusé par Chorus Pro .*Réponse de Chorus Pro : GDP_MSG_11\.034 \(20003\)$/);
+    expect(await text(finance, '[data-testid="chorus-push-error"]')).toContain('Dernier refus de Chorus Pro : GDP_MSG_11.034 (20003)');
+    // The refusal made Facteur re-read Chorus: the invoice is now rejected, as on Chorus.
+    await finance.locator('.invoice-sub [data-status="rejected"]', { hasText: 'Rejetée' }).waitFor();
+    expect(await chorusStatus(finance)).toBe('Rejetée');
+    await expectAccessible(finance);
+    await finance.screenshot({ path: path.join(shots, 'chorus-push-refused.png'), fullPage: true });
+  });
 });

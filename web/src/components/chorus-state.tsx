@@ -42,7 +42,20 @@ const pollDelayMs = (n: number) => Math.min(1500 * 2 ** n, 30_000);
  * history on Chorus (a supplier's completion, for instance) and the page reloads the invoice,
  * so the payment-clock box shows the restarted period.
  */
-export function ChorusState({ invoiceId, version, canRefresh, onChanged }: { invoiceId: string; version: number; canRefresh: boolean; onChanged: (message: string) => void }) {
+export function ChorusState({
+  invoiceId,
+  version,
+  canRefresh,
+  onChanged,
+  onSettled,
+}: {
+  invoiceId: string;
+  version: number;
+  canRefresh: boolean;
+  onChanged: (message: string) => void;
+  /** A waiting push got its answer: a refusal re-reads Chorus and may have moved the invoice. */
+  onSettled: () => void;
+}) {
   const { t } = useI18n();
   const [state, setState] = useState<ChorusInvoiceState | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -64,14 +77,20 @@ export function ChorusState({ invoiceId, version, canRefresh, onChanged }: { inv
 
   const waiting = state?.pushes.some((p) => p.outcome === 'pending') ?? false;
   const polls = useRef(0);
+  const wasWaiting = useRef(false);
   useEffect(() => {
     if (!waiting) {
       polls.current = 0;
+      if (wasWaiting.current) {
+        wasWaiting.current = false;
+        onSettled();
+      }
       return;
     }
+    wasWaiting.current = true;
     const timer = setTimeout(() => void load(), pollDelayMs(polls.current++));
     return () => clearTimeout(timer);
-  }, [waiting, state, load]);
+  }, [waiting, state, load, onSettled]);
 
   const refresh = async () => {
     setBusy(true);

@@ -118,7 +118,7 @@ export function InvoicePage({ id }: { id: string }) {
           <CircuitPanel invoice={inv} onChanged={(m) => void changed(m)} />
           <PaymentClock invoice={inv} />
           {inv.source === 'chorus' && (
-            <ChorusState invoiceId={inv.id} version={inv.version} canRefresh={['tenant_admin', 'finance_agent', 'service_agent'].includes(session.user.role)} onChanged={(m) => void changed(m)} />
+            <ChorusState invoiceId={inv.id} version={inv.version} canRefresh={['tenant_admin', 'finance_agent', 'service_agent'].includes(session.user.role)} onChanged={(m) => void changed(m)} onSettled={() => void load()} />
           )}
           <section aria-labelledby="data-title" className="panel">
             <h2 id="data-title">{t('invoice.data')}</h2>

@@ -80,6 +80,8 @@ export async function main(args: string[]) {
   const pool = await createRenderPool({ size: workers, ...testSeal() });
   const blobs = createFsBlobStore({ dir: path.join(dir, 'blobs') });
   let lastPct = -1;
+  // RSS at each tenth of production: flat memory means no growth with the number of invoices.
+  const rssCurve: number[] = [];
   const report = await t('run', () =>
     runSelfBilling(
       { db: h.db, blobs, clock: fixedClock('2026-11-03T08:00:00Z'), pool, logger: createLogger({ level: 'error' }), publicUrl: 'http://facteur.test', secretKey: Buffer.alloc(32, 5) },
@@ -88,9 +90,11 @@ export async function main(args: string[]) {
         period: '2026-10',
         principal: system,
         onProgress: (p, done, total) => {
-          const pct = Math.floor((done / total) * 10);
-          if (p === 'produce' && pct !== lastPct) {
-            lastPct = pct;
+          // total grows while numbering feeds production: report by tenths of the supplier count
+          const tenth = Math.max(1, Math.ceil(nSup / 10));
+          if (p === 'produce' && Math.floor(done / tenth) !== lastPct) {
+            lastPct = Math.floor(done / tenth);
+            rssCurve.push(Math.round(process.memoryUsage().rss / 1048576));
             process.stderr.write(`  production ${done}/${total}\n`);
           }
         },
@@ -106,8 +110,10 @@ export async function main(args: string[]) {
   process.stdout.write(
     `selfbill: ${h.kind}, ${nSup} fournisseurs, ${imported.rows} lignes d'activité, ${report.invoices} autofactures (${report.creditNotes} avoirs, ${report.email} e-mail, ${report.paper} papier), ${report.invalid.length} invalides, ${report.anomalies.length} anomalies, ${workers} workers\n`,
   );
+  process.stdout.write(`RSS (Mo) à chaque dixième de la production : ${rssCurve.join(' ')}\n`);
+  const growth = rssCurve.length > 2 ? rssCurve[rssCurve.length - 1] - rssCurve[1] : 0;
   process.stdout.write(`phases (s) : import_fournisseurs=${phase.import_suppliers.toFixed(1)} import_activite=${phase.import_activity.toFixed(1)} ${Object.entries(r).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
   process.stdout.write(
-    `BENCH selfbill db=${h.kind} invoices=${report.invoices} activity_rows=${imported.rows} seconds=${total.toFixed(1)} run_seconds=${phase.run.toFixed(1)} import_s=${phase.import_activity.toFixed(1)} aggregate_s=${r.aggregate} number_s=${r.number} produce_s=${r.produce} render_cpu_s=${r.render_cpu} seal_cpu_s=${r.seal_cpu} store_s=${r.store} queue_s=${r.queue} per_s=${(report.invoices / phase.run).toFixed(0)} peak_rss_mb=${(peak / 1048576).toFixed(0)}\n`,
+    `BENCH selfbill db=${h.kind} invoices=${report.invoices} activity_rows=${imported.rows} seconds=${total.toFixed(1)} run_seconds=${phase.run.toFixed(1)} import_s=${phase.import_activity.toFixed(1)} aggregate_s=${r.aggregate} number_s=${r.number} produce_s=${r.produce} render_cpu_s=${r.render_cpu} seal_cpu_s=${r.seal_cpu} store_s=${r.store} queue_s=${r.queue} per_s=${(report.invoices / phase.run).toFixed(0)} peak_rss_mb=${(peak / 1048576).toFixed(0)} rss_growth_during_production_mb=${growth}\n`,
   );
 }

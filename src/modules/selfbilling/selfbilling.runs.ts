@@ -94,7 +94,7 @@ export async function runSelfBilling(deps: RunDeps, { tenantId, period, dryRun =
   report.runId = runId;
   // Numbering feeds production as each batch commits, so validation, rendering and sealing share
   // the worker threads from the start. Invoices numbered by an interrupted attempt come first.
-  const queue = new ProductionQueue(await numberedRows(db, runId));
+  const queue = new ProductionQueue(await numberedRows(db, runId), billable.length);
   const producing = timed('produce', () => produceRun(deps, { tenantId, period, settings, queue, onProgress }));
   try {
     await timed('number', () => numberInvoices(deps, { tenantId, runId, period, issueDate, settings, billable, report, queue, onProgress }));
@@ -233,9 +233,18 @@ class ProductionQueue {
   private drained: Array<() => void> = [];
   total: number;
 
-  constructor(initial: ToProduce[]) {
+  constructor(
+    initial: ToProduce[],
+    /** invoices expected in all (for progress while numbering still runs) */
+    private readonly expected: number,
+  ) {
     this.items = [...initial];
     this.total = initial.length;
+  }
+
+  /** The total to show progress against: the expected count until numbering is over. */
+  get progressTotal(): number {
+    return this.closed ? this.total : Math.max(this.total, this.expected);
   }
 
   push(rows: ToProduce[]): void {
@@ -340,7 +349,7 @@ async function produceRun(deps: RunDeps, { tenantId, period, settings, queue, on
       cpu.store += performance.now() - t0;
       pendingCommit.push({ row, sha: sha256 });
       if (pendingCommit.length >= 100) await commit();
-      onProgress?.('produce', ++done, queue.total);
+      onProgress?.('produce', ++done, queue.progressTotal);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

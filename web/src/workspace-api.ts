@@ -29,6 +29,7 @@ export type ConnectorStatus = {
 };
 export type Dashboard = {
   today: string;
+  toProcessStatuses: string[];
   alertDays: number;
   counts: { toProcess: number; suspended: number; dueSoon: number; overdue: number; failedPushes: number; myTasks: number | null };
   estimatedInterest: string;

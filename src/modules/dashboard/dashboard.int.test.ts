@@ -94,7 +94,10 @@ describe('GET /api/dashboard', () => {
   });
 
   it('keeps a service agent within their services, and shows the connector health to administrators only', async () => {
+    // A scan waiting for its check is the finance team's work, not the service's.
+    await seedInvoice({ db: h.db, blobs: createMemoryBlobStore(), clock }, t.tenantId, { serviceId: t.svc.VOIRIE, number: 'SCAN-1', status: 'to_verify', receivedAt: clock.now() });
     const v = await dashboardOf(t.voirie);
+    expect(v.toProcessStatuses).toEqual(['received', 'completed']);
     expect(v.counts).toEqual({ toProcess: 2, suspended: 0, dueSoon: 1, overdue: 1, failedPushes: 1, myTasks: 0 });
     expect(v.failedPushes.map((x: { number: string }) => x.number)).toEqual(['SOON-1']);
     expect(v.suspended).toEqual([]);
@@ -102,6 +105,8 @@ describe('GET /api/dashboard', () => {
     expect(e.counts).toMatchObject({ toProcess: 1, suspended: 1, dueSoon: 0, overdue: 0, failedPushes: 1 });
     expect(e.deadlines).toEqual([]);
     const a = await dashboardOf(t.admin);
+    expect(a.toProcessStatuses).toEqual(['to_verify', 'import_error', 'received', 'completed']);
+    expect(a.counts.toProcess).toBe(4);
     expect(a.connector).toMatchObject({ configured: false, enabled: false, pushErrors: 1, lastError: null });
     const o = await dashboardOf(other.finance);
     expect(o.counts).toMatchObject({ toProcess: 1, overdue: 1, failedPushes: 0 });
@@ -115,6 +120,6 @@ describe('GET /api/dashboard', () => {
     const reader = await createApiKey(h.db, { tenantId: t.tenantId, name: 'lecture', scopes: ['invoices:read'] }, t.admin);
     const r = await app.inject({ method: 'GET', url: '/api/dashboard', headers: { authorization: `Bearer ${reader.key}` } });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toMatchObject({ counts: { toProcess: 3, myTasks: null }, myTasks: null, connector: null });
+    expect(r.json()).toMatchObject({ counts: { toProcess: 4, myTasks: null }, myTasks: null, connector: null });
   });
 });

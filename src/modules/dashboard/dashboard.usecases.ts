@@ -10,6 +10,12 @@ export type DashboardDeps = { db: Db; clock: Clock };
 
 /** Statuses waiting for an agent: a check, service fait, or a decision after the supplier's completion. */
 export const toProcessStatuses = ['to_verify', 'import_error', 'received', 'completed'] as const;
+/** A service agent only attests service fait: checking a scan or an import error is the finance team's. */
+const serviceAgentStatuses = ['received', 'completed'] as const;
+
+export function toProcessFor(p: Principal): readonly string[] {
+  return p.kind === 'user' && p.role === 'service_agent' ? serviceAgentStatuses : toProcessStatuses;
+}
 /** A passed deadline no longer counts once paid, refused, or while the clock is stopped (same rule as the search). */
 const notOverdueStatuses = ['paid', 'rejected', 'suspended'] as const;
 
@@ -35,6 +41,8 @@ export type FailedPushItem = { invoiceId: string; number: string; supplierName: 
 
 export type Dashboard = {
   today: string;
+  /** The statuses counted as "to process" for this caller (the list link filters on them). */
+  toProcessStatuses: readonly string[];
   alertDays: number;
   counts: { toProcess: number; suspended: number; dueSoon: number; overdue: number; failedPushes: number; myTasks: number | null };
   estimatedInterest: string;
@@ -95,7 +103,7 @@ export async function getDashboard({ db, clock }: DashboardDeps, principal: Prin
 
     const counts = await sql<{ to_process: string; suspended: string; due_soon: string; overdue: string }>`
       select
-        count(*) filter (where i.status in (${list(toProcessStatuses)})) as to_process,
+        count(*) filter (where i.status in (${list(toProcessFor(principal))})) as to_process,
         count(*) filter (where i.status = 'suspended') as suspended,
         count(*) filter (where ${open} and i.dgp_due_on >= ${today}::date and i.dgp_due_on <= ${soonLimit}::date) as due_soon,
         count(*) filter (where ${open} and i.dgp_due_on < ${today}::date) as overdue
@@ -170,6 +178,7 @@ export async function getDashboard({ db, clock }: DashboardDeps, principal: Prin
   const isAdmin = principal.kind === 'user' && principal.role === 'tenant_admin';
   return {
     today,
+    toProcessStatuses: toProcessFor(principal),
     ...data,
     counts: { ...data.counts, myTasks: tasks ? tasks.items.length : null },
     myTasks: tasks ? tasks.items.slice(0, LIST).map((x) => ({ taskId: x.taskId, invoiceId: x.invoiceId, number: x.number, supplierName: x.supplierName, kind: x.kind, dueOn: day(x.dueOn), since: x.since })) : null,

@@ -57,7 +57,7 @@ function DashboardBody({ data }: { data: Dashboard }) {
   const { session } = useSession();
   const c = data.counts;
   const cards: Array<{ key: string; label: string; value: number | null; href: string; tone?: string }> = [
-    { key: 'toProcess', label: t('ws.dash.toProcess'), value: c.toProcess, href: '/factures?status=to_verify,import_error,received,completed' },
+    { key: 'toProcess', label: t('ws.dash.toProcess'), value: c.toProcess, href: `/factures?status=${data.toProcessStatuses.join(',')}` },
     { key: 'myTasks', label: t('ws.dash.myTasks'), value: c.myTasks, href: '#mes-taches' },
     { key: 'dueSoon', label: t('ws.dash.dueSoon', { days: data.alertDays }), value: c.dueSoon, href: '#echeances', tone: c.dueSoon ? 'soon' : undefined },
     { key: 'overdue', label: t('ws.dash.overdue'), value: c.overdue, href: '#echeances', tone: c.overdue ? 'late' : undefined },

@@ -3,11 +3,11 @@ import { addDays, parisDay, type Clock } from '../../shared/clock.js';
 import { isAppError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { BlobStore } from '../documents/documents.port.js';
-import { registerInvoice } from '../invoices/invoices.usecases.js';
+import { registerInvoices, storeDocuments } from '../invoices/invoices.usecases.js';
 import { chorusErrors } from './chorus.errors.js';
 import { applyHistory, chorusMirror, firstMiseADisposition, syncPrincipal } from './chorus.history.js';
-import { prepareImport } from './chorus.import.js';
-import type { ChorusInvoiceSummary } from './chorus.models.js';
+import { prepareImport, type PreparedImport } from './chorus.import.js';
+import type { ChorusHistory, ChorusInvoiceSummary } from './chorus.models.js';
 import type { ChorusPort } from './chorus.port.js';
 import { chorusDb, findKnownInvoices, type ChorusInvoicesTable, type KnownChorusInvoice } from './chorus.repository.js';
 import type { Insertable } from 'kysely';
@@ -50,6 +50,9 @@ export type SyncTenantArgs = {
   onProgress?: (counts: Readonly<SyncCounts>) => void;
 };
 
+/** Most invoices one register transaction takes (a backlog beyond it is committed in several). */
+const MAX_BATCH = 250;
+
 const notYetAvailable = new Set(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'A_RECYCLER']);
 
 async function pool<T>(items: T[], size: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -87,7 +90,6 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
   const to = `${today}T23:59:59`;
   let latest: string | null = null;
   let fatal: unknown = null;
-  const batch: Insertable<ChorusInvoicesTable>[] = [];
 
   const processOne = async (s: ChorusInvoiceSummary, known: KnownChorusInvoice | undefined, idStructure: number) => {
     counts.seen++;
@@ -124,25 +126,10 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
         return;
       }
       const prepared = await prepareImport(port, s, new Date(mad.datePassage));
-      const { invoiceId, created } = await registerInvoice({ db, blobs, clock }, { tenantId, ...prepared.input }, syncPrincipal);
-      if (created) counts.created++;
-      else counts.resumed++;
-      if (prepared.importError) {
-        counts.importErrors++;
-        log.warn({ tenantId, idFacture: s.idFacture, reason: prepared.importError }, 'facture Chorus enregistrée en erreur d’import');
-      }
-      const pending = history?.statuts.some((e) => e.histoStatutId > mad.histoStatutId && chorusMirror[e.code]);
-      if (!history || !pending) {
-        // Recorded in one statement per page (a crash before it only means a "resumed" re-run).
-        batch.push({ tenant_id: tenantId, id_facture: s.idFacture, invoice_id: invoiceId, id_structure: idStructure, chorus_status: s.statut, status_at: new Date(s.dateHeureEtatCourant), last_histo_id: history?.statuts.at(-1)?.histoStatutId ?? 0 });
-        return;
-      }
-      const mandate = history.statuts.some((e) => e.code === 'MANDATEE') ? (await port.getInvoice(s.idFacture)).references.numeroDpMandat : null;
-      const r = await withTenant(db, tenantId, (tx) =>
-        applyHistory({ db, clock }, tx, { tenantId, invoiceId, idFacture: s.idFacture, idStructure, history, statusAt: new Date(s.dateHeureEtatCourant), lastHistoId: mad.histoStatutId, mandateNumber: mandate }),
-      );
-      counts.statusChanges += r.applied;
-      counts.ignoredStatuses += r.ignored;
+      // Blobs are written here, in parallel with other downloads and with the previous batch's commit.
+      const documents = await storeDocuments(blobs, prepared.input.documents ?? [], 2);
+      ready.push({ s, idStructure, prepared: { ...prepared, input: { ...prepared.input, documents } }, history, mad });
+      void commitReady();
     } catch (e) {
       // One invoice's trouble must not stop the others; auth failures stop the run (nothing would work).
       if (isAppError(e) && (e.code === 'chorus.auth_failed' || e.code === 'chorus.forbidden')) {
@@ -151,6 +138,75 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
       }
       counts.failed++;
       log.warn({ tenantId, idFacture: s.idFacture, err: e }, 'facture Chorus non synchronisée, nouvel essai au prochain passage');
+    }
+  };
+
+  // New invoices, downloaded and read, waiting for the next register transaction. One commit runs at
+  // a time and takes everything ready, so downloads overlap the database work and batches grow
+  // with the backlog (group commit).
+  type Ready = { s: ChorusInvoiceSummary; idStructure: number; prepared: PreparedImport; history: ChorusHistory | null; mad: { histoStatutId: number } };
+  const ready: Ready[] = [];
+  const followUps: Array<{ r: Ready; invoiceId: string }> = [];
+  let committing: Promise<void> | null = null;
+  const commitBatch = async (items: Ready[]) => {
+    // Invoices with later statuses to mirror get their tracking row from applyHistory, after registration.
+    const pendingHistory = (r: Ready) => !!r.history?.statuts.some((e) => e.histoStatutId > r.mad.histoStatutId && chorusMirror[e.code]);
+    try {
+      const outcomes = await registerInvoices({ db, blobs, clock }, items.map((r) => ({ tenantId, ...r.prepared.input })), syncPrincipal, {
+        // The tracking rows commit with the invoices: after a crash an invoice is either fully known or absent.
+        inTransaction: async (tx, out) => {
+          const rows: Insertable<ChorusInvoicesTable>[] = [];
+          items.forEach((r, i) => {
+            if (pendingHistory(r)) return;
+            rows.push({ tenant_id: tenantId, id_facture: r.s.idFacture, invoice_id: out[i].invoiceId, id_structure: r.idStructure, chorus_status: r.s.statut, status_at: new Date(r.s.dateHeureEtatCourant), last_histo_id: r.history?.statuts.at(-1)?.histoStatutId ?? 0 });
+          });
+          for (let j = 0; j < rows.length; j += 1000) {
+            await chorusDb(tx).insertInto('chorus_invoices').values(rows.slice(j, j + 1000)).onConflict((oc) => oc.columns(['tenant_id', 'id_facture']).doNothing()).execute();
+          }
+        },
+      });
+      items.forEach((r, i) => {
+        if (outcomes[i].created) counts.created++;
+        else counts.resumed++;
+        if (r.prepared.importError) {
+          counts.importErrors++;
+          log.warn({ tenantId, idFacture: r.s.idFacture, reason: r.prepared.importError }, 'facture Chorus enregistrée en erreur d’import');
+        }
+        if (pendingHistory(r)) followUps.push({ r, invoiceId: outcomes[i].invoiceId });
+      });
+    } catch (e) {
+      counts.failed += items.length;
+      log.warn({ tenantId, invoices: items.length, err: e }, 'lot de factures Chorus non enregistré, nouvel essai au prochain passage');
+    }
+    args.onProgress?.(counts);
+  };
+  const commitReady = (): Promise<void> => {
+    committing ??= (async () => {
+      try {
+        while (ready.length) await commitBatch(ready.splice(0, MAX_BATCH));
+      } finally {
+        committing = null;
+      }
+    })();
+    return committing;
+  };
+  /** Mirrors the statuses that came after the mise à disposition of invoices registered this page. */
+  const applyFollowUp = async ({ r, invoiceId }: { r: Ready; invoiceId: string }) => {
+    try {
+      const history = r.history!;
+      const mandate = history.statuts.some((e) => e.code === 'MANDATEE') ? (await port.getInvoice(r.s.idFacture)).references.numeroDpMandat : null;
+      const out = await withTenant(db, tenantId, (tx) =>
+        applyHistory({ db, clock }, tx, { tenantId, invoiceId, idFacture: r.s.idFacture, idStructure: r.idStructure, history, statusAt: new Date(r.s.dateHeureEtatCourant), lastHistoId: r.mad.histoStatutId, mandateNumber: mandate }),
+      );
+      counts.statusChanges += out.applied;
+      counts.ignoredStatuses += out.ignored;
+    } catch (e) {
+      if (isAppError(e) && (e.code === 'chorus.auth_failed' || e.code === 'chorus.forbidden')) {
+        fatal ??= e;
+        return;
+      }
+      counts.failed++;
+      log.warn({ tenantId, idFacture: r.s.idFacture, err: e }, 'statuts Chorus non appliqués, nouvel essai au prochain passage');
     }
   };
 
@@ -168,11 +224,10 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
         await processOne(s, known.get(s.idFacture), structure.idStructureCPP);
         args.onProgress?.(counts);
       });
+      // What was downloaded before an auth failure is still registered: nothing fetched is thrown away.
+      await commitReady();
+      if (!fatal) await pool(followUps.splice(0), args.concurrency ?? 8, async (f) => (fatal ? undefined : applyFollowUp(f)));
       if (fatal) throw fatal;
-      if (batch.length) {
-        const rows = batch.splice(0);
-        await withTenant(db, tenantId, (tx) => chorusDb(tx).insertInto('chorus_invoices').values(rows).onConflict((oc) => oc.columns(['tenant_id', 'id_facture']).doNothing()).execute());
-      }
       if (page >= result.pages) break;
     }
   }

@@ -42,6 +42,8 @@ export type InvoiceDetail = InvoiceSummary & {
 };
 
 export type NewDocument = { role: 'original' | 'pdf' | 'attachment' | 'certificate' | 'other'; filename: string; mime: string; bytes: Uint8Array };
+/** A document whose bytes are already in the blob store (written before the rows that name it). */
+export type StoredDocument = Omit<NewDocument, 'bytes'> & { sha256: string; size: number };
 
 export type RegisterInvoiceInput = {
   tenantId: string;
@@ -67,7 +69,7 @@ export type RegisterInvoiceInput = {
   status?: 'received' | 'to_verify' | 'import_error';
   importError?: string | null;
   receivedAt?: Date;
-  documents?: NewDocument[];
+  documents?: Array<NewDocument | StoredDocument>;
   model?: unknown;
   validation?: unknown;
 };

@@ -3,7 +3,8 @@ import { addDays, parisDay, type Clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
 import type { BlobStore } from '../documents/documents.port.js';
 import { actorOf, serviceScope, type Principal } from '../identity/identity.models.js';
-import { appendJournal } from '../journal/journal.repository.js';
+import { appendJournal, appendJournalMany } from '../journal/journal.repository.js';
+import type { JournalEntryInput } from '../journal/journal.events.js';
 import { enqueueEffect } from '../outbox/outbox.repository.js';
 import { invoiceErrors } from './invoices.errors.js';
 import {
@@ -15,7 +16,7 @@ import {
   type InvoiceAction,
   type InvoiceStatus,
 } from './invoices.lifecycle.js';
-import type { NewDocument, RegisterInvoiceInput } from './invoices.models.js';
+import type { NewDocument, RegisterInvoiceInput, StoredDocument } from './invoices.models.js';
 import { findInvoice } from './invoices.repository.js';
 
 export type InvoiceDeps = { db: Db; blobs: BlobStore; clock: Clock };
@@ -23,57 +24,132 @@ export type InvoiceDeps = { db: Db; blobs: BlobStore; clock: Clock };
 /** Chorus keeps at most 255 characters of a motif; the full text stays in our journal. */
 export const CHORUS_MOTIF_MAX = 255;
 
-async function resolveService(tx: Tx, tenantId: string, input: RegisterInvoiceInput): Promise<string> {
+type ServiceRow = { id: string; code: string; is_default: boolean };
+
+function resolveService(services: ServiceRow[], input: RegisterInvoiceInput): string {
   if (input.serviceId) {
-    const s = await tx.selectFrom('services').select('id').where('tenant_id', '=', tenantId).where('id', '=', input.serviceId).executeTakeFirst();
+    const s = services.find((x) => x.id === input.serviceId);
     if (!s) throw invoiceErrors.unknownService(input.serviceId);
     return s.id;
   }
   if (input.serviceCode) {
-    const s = await tx.selectFrom('services').select('id').where('tenant_id', '=', tenantId).where('code', '=', input.serviceCode).executeTakeFirst();
+    const s = services.find((x) => x.code === input.serviceCode);
     if (s) return s.id;
   }
-  const d = await tx.selectFrom('services').select('id').where('tenant_id', '=', tenantId).where('is_default', '=', true).executeTakeFirst();
+  const d = services.find((x) => x.is_default);
   if (!d) throw invoiceErrors.noDefaultService();
   return d.id;
+}
+
+export type RegisterOutcome = { invoiceId: string; created: boolean };
+
+export type RegisterManyOptions = {
+  /** Runs in the registering transaction, after the rows and journal events: the caller's own bookkeeping commits with them or not at all. */
+  inTransaction?: (tx: Tx, outcomes: RegisterOutcome[]) => Promise<void>;
+  /** How many blobs are written at once (default 8). */
+  blobConcurrency?: number;
+};
+
+/** Stores the bytes of new documents (documents already stored pass through). */
+export async function storeDocuments(blobs: BlobStore, documents: Array<NewDocument | StoredDocument>, concurrency = 8): Promise<StoredDocument[]> {
+  const out: StoredDocument[] = new Array(documents.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < documents.length; i = next++) {
+      const d = documents[i];
+      if ('bytes' in d) {
+        const { bytes, ...rest } = d;
+        out[i] = { ...rest, ...(await blobs.put(bytes)) };
+      } else out[i] = d;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, documents.length)) }, worker));
+  return out;
 }
 
 /**
  * Registers one invoice with its documents, routing and journal event, in one transaction.
  * Idempotent on (tenant, source, externalId): a re-run returns the existing invoice.
  */
-export async function registerInvoice(
+export async function registerInvoice(deps: InvoiceDeps, input: RegisterInvoiceInput, principal: Principal): Promise<RegisterOutcome> {
+  const [outcome] = await registerInvoices(deps, [input], principal);
+  return outcome;
+}
+
+// Bind parameters per multi-row statement stay well below PostgreSQL's 65,535.
+const INVOICE_ROWS_PER_INSERT = 400;
+const DOCUMENT_ROWS_PER_INSERT = 1000;
+
+/**
+ * Registers a batch of one tenant's invoices in one transaction: every invoice, document and
+ * journal event (chained in input order) commits together or not at all. Idempotent on (tenant,
+ * source, externalId) like `registerInvoice`, including within the batch; outcomes are in input order.
+ */
+export async function registerInvoices(
   { db, blobs, clock }: InvoiceDeps,
-  input: RegisterInvoiceInput,
+  inputs: RegisterInvoiceInput[],
   principal: Principal,
-): Promise<{ invoiceId: string; created: boolean }> {
+  options: RegisterManyOptions = {},
+): Promise<RegisterOutcome[]> {
+  if (!inputs.length) return [];
+  const tenantId = inputs[0].tenantId;
+  if (inputs.some((i) => i.tenantId !== tenantId)) throw new Error('registerInvoices: one tenant per batch');
   // Blobs first: content-addressed, so a crash after this point leaves at worst an unreferenced blob, never a dangling row.
-  const stored: Array<NewDocument & { sha256: string; size: number }> = [];
-  for (const d of input.documents ?? []) stored.push({ ...d, ...(await blobs.put(d.bytes)) });
+  const flat = inputs.flatMap((i) => i.documents ?? []);
+  const storedFlat = await storeDocuments(blobs, flat, options.blobConcurrency ?? 8);
+  const stored: StoredDocument[][] = [];
+  let k = 0;
+  for (const i of inputs) {
+    const n = i.documents?.length ?? 0;
+    stored.push(storedFlat.slice(k, k + n));
+    k += n;
+  }
   const now = clock.now();
-  const receivedAt = input.receivedAt ?? now;
-  return withTenant(db, input.tenantId, async (tx) => {
-    if (input.externalId) {
-      const existing = await tx
-        .selectFrom('invoices')
-        .select('id')
-        .where('tenant_id', '=', input.tenantId)
-        .where('source', '=', input.source)
-        .where('external_id', '=', input.externalId)
-        .executeTakeFirst();
-      if (existing) return { invoiceId: existing.id, created: false };
+  const keyOf = (source: string, externalId: string) => `${source}\u0000${externalId}`;
+  return withTenant(db, tenantId, async (tx) => {
+    const outcomes: Array<RegisterOutcome | undefined> = new Array(inputs.length);
+    // Already registered (an earlier run, or a duplicate earlier in this batch).
+    const bySource = new Map<string, string[]>();
+    for (const i of inputs) if (i.externalId) bySource.set(i.source, [...(bySource.get(i.source) ?? []), i.externalId]);
+    const existing = new Map<string, string>();
+    for (const [source, ids] of bySource) {
+      for (let j = 0; j < ids.length; j += 1000) {
+        const rows = await tx
+          .selectFrom('invoices')
+          .select(['id', 'external_id'])
+          .where('tenant_id', '=', tenantId)
+          .where('source', '=', source as RegisterInvoiceInput['source'])
+          .where('external_id', 'in', ids.slice(j, j + 1000))
+          .execute();
+        for (const r of rows) existing.set(keyOf(source, r.external_id!), r.id);
+      }
     }
-    const serviceId = await resolveService(tx, input.tenantId, input);
-    const tenant = await tx.selectFrom('tenants').select('settings').where('id', '=', input.tenantId).executeTakeFirstOrThrow();
+    const services = await tx.selectFrom('services').select(['id', 'code', 'is_default']).where('tenant_id', '=', tenantId).execute();
+    const tenant = await tx.selectFrom('tenants').select('settings').where('id', '=', tenantId).executeTakeFirstOrThrow();
     const dgpDays = Number((tenant.settings as { dgpDays?: number }).dgpDays ?? 30);
-    const status: InvoiceStatus = input.status ?? 'received';
-    const clockRuns = status === 'received';
-    const id = newId('invoice');
-    const inserted = await tx
-      .insertInto('invoices')
-      .values({
+
+    type Pending = { index: number; id: string; serviceId: string; status: InvoiceStatus; key: string | null };
+    const pending: Pending[] = [];
+    const rows = [];
+    const claimed = new Map<string, number>();
+    for (let index = 0; index < inputs.length; index++) {
+      const input = inputs[index];
+      const key = input.externalId ? keyOf(input.source, input.externalId) : null;
+      if (key && existing.has(key)) {
+        outcomes[index] = { invoiceId: existing.get(key)!, created: false };
+        continue;
+      }
+      if (key && claimed.has(key)) continue; // resolved below, once the first of the pair has its id
+      const serviceId = resolveService(services, input);
+      const status: InvoiceStatus = input.status ?? 'received';
+      const clockRuns = status === 'received';
+      const receivedAt = input.receivedAt ?? now;
+      const id = newId('invoice');
+      if (key) claimed.set(key, index);
+      pending.push({ index, id, serviceId, status, key });
+      rows.push({
         id,
-        tenant_id: input.tenantId,
+        tenant_id: tenantId,
         service_id: serviceId,
         source: input.source,
         external_id: input.externalId ?? null,
@@ -101,39 +177,61 @@ export async function registerInvoice(
         import_error: input.importError ?? null,
         model: input.model === undefined ? null : JSON.stringify(input.model),
         validation: input.validation === undefined ? null : JSON.stringify(input.validation),
-      })
-      // A concurrent registration of the same external id loses here and reads the winner.
-      .onConflict((oc) => oc.columns(['tenant_id', 'source', 'external_id']).where('external_id', 'is not', null).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!inserted) {
-      const winner = await tx
-        .selectFrom('invoices')
-        .select('id')
-        .where('tenant_id', '=', input.tenantId)
-        .where('source', '=', input.source)
-        .where('external_id', '=', input.externalId!)
-        .executeTakeFirstOrThrow();
-      return { invoiceId: winner.id, created: false };
+      });
     }
-    const documents = [];
-    for (const d of stored) {
-      const documentId = newId('document');
-      await tx
-        .insertInto('documents')
-        .values({ id: documentId, tenant_id: input.tenantId, invoice_id: id, role: d.role, filename: d.filename, mime: d.mime, size: d.size, sha256: d.sha256 })
+    const insertedIds = new Set<string>();
+    for (let j = 0; j < rows.length; j += INVOICE_ROWS_PER_INSERT) {
+      const got = await tx
+        .insertInto('invoices')
+        .values(rows.slice(j, j + INVOICE_ROWS_PER_INSERT))
+        // A concurrent registration of the same external id loses here and reads the winner.
+        .onConflict((oc) => oc.columns(['tenant_id', 'source', 'external_id']).where('external_id', 'is not', null).doNothing())
+        .returning('id')
         .execute();
-      documents.push({ documentId, role: d.role, sha256: d.sha256, filename: d.filename });
+      for (const r of got) insertedIds.add(r.id);
     }
-    await appendJournal(tx, {
-      tenantId: input.tenantId,
-      type: 'invoice.received',
-      invoiceId: id,
-      actor: actorOf(principal),
-      at: now,
-      data: { number: input.number, source: input.source, supplierName: input.supplierName, totalTtc: input.totalTtc ?? null, serviceId, status, documents },
-    });
-    return { invoiceId: id, created: true };
+    const documentRows = [];
+    const journal: JournalEntryInput<'invoice.received'>[] = [];
+    for (const p of pending) {
+      const input = inputs[p.index];
+      if (!insertedIds.has(p.id)) {
+        const winner = await tx
+          .selectFrom('invoices')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('source', '=', input.source)
+          .where('external_id', '=', input.externalId!)
+          .executeTakeFirstOrThrow();
+        outcomes[p.index] = { invoiceId: winner.id, created: false };
+        continue;
+      }
+      outcomes[p.index] = { invoiceId: p.id, created: true };
+      const documents = [];
+      for (const d of stored[p.index]) {
+        const documentId = newId('document');
+        documentRows.push({ id: documentId, tenant_id: tenantId, invoice_id: p.id, role: d.role, filename: d.filename, mime: d.mime, size: d.size, sha256: d.sha256 });
+        documents.push({ documentId, role: d.role, sha256: d.sha256, filename: d.filename });
+      }
+      journal.push({
+        tenantId,
+        type: 'invoice.received',
+        invoiceId: p.id,
+        actor: actorOf(principal),
+        at: now,
+        data: { number: input.number, source: input.source, supplierName: input.supplierName, totalTtc: input.totalTtc ?? null, serviceId: p.serviceId, status: p.status, documents },
+      });
+    }
+    // Later duplicates of an external id within the batch share the first one's invoice.
+    for (let index = 0; index < inputs.length; index++) {
+      if (outcomes[index]) continue;
+      const input = inputs[index];
+      outcomes[index] = { invoiceId: outcomes[claimed.get(keyOf(input.source, input.externalId!))!]!.invoiceId, created: false };
+    }
+    for (let j = 0; j < documentRows.length; j += DOCUMENT_ROWS_PER_INSERT) await tx.insertInto('documents').values(documentRows.slice(j, j + DOCUMENT_ROWS_PER_INSERT)).execute();
+    await appendJournalMany(tx, tenantId, journal);
+    const result = outcomes as RegisterOutcome[];
+    if (options.inTransaction) await options.inTransaction(tx, result);
+    return result;
   });
 }
 

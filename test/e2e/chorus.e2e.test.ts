@@ -215,8 +215,16 @@ describe('Chorus Pro paths in the browser', () => {
     voirie = await newPage();
     await login(voirie, 'service_agent');
     await openFromList(voirie, 'CH-2026-0042');
-    await voirie.getByRole('button', { name: 'Approuver l’étape' }).click();
+    // Keyboard: Enter opens the step dialog, Escape closes it and gives the focus back to its button.
+    await voirie.getByRole('button', { name: 'Approuver l’étape' }).focus();
+    await voirie.keyboard.press('Enter');
     const dialog = voirie.getByRole('dialog', { name: 'Approuver l’étape' });
+    await dialog.waitFor();
+    expect(await voirie.evaluate(() => document.activeElement?.id)).toBe('step-comment');
+    await voirie.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await voirie.waitForFunction(() => document.activeElement?.textContent === 'Approuver l’étape');
+    await voirie.keyboard.press('Enter');
     await dialog.waitFor();
     await dialog.getByLabel('Commentaire (facultatif)').fill('Luminaires posés et vérifiés.');
     await expectAccessible(voirie);

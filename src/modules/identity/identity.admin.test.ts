@@ -192,6 +192,7 @@ describe('API keys', () => {
     expect((await call('GET', '/api/admin/api-keys', hB)).json().items.map((k: { id: string }) => k.id)).not.toContain(apiKeyId);
     expect((await call('DELETE', `/api/admin/api-keys/${apiKeyId}`, hB)).statusCode).toBe(404);
     expect((await call('GET', '/api/invoices', { authorization: `Bearer ${key}` })).statusCode).toBe(200);
+    expect((await call('GET', '/api/admin/api-keys', adminA)).json().items.find((k: { id: string }) => k.id === apiKeyId).lastUsedAt).not.toBeNull();
 
     expect((await call('DELETE', `/api/admin/api-keys/${apiKeyId}`, adminA)).statusCode).toBe(200);
     expect((await call('DELETE', `/api/admin/api-keys/${apiKeyId}`, adminA)).statusCode).toBe(404);

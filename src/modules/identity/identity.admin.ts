@@ -132,13 +132,15 @@ async function loadAdminUser(tx: Tx, tenantId: string, userId: string): Promise<
 
 /** The tenant's API keys without their secrets (only the prefix, to recognise one). */
 export async function listApiKeys(db: Db, tenantId: string) {
-  const rows = await db
-    .selectFrom('api_keys')
-    .select(['id', 'name', 'prefix', 'scopes', 'created_by', 'created_at', 'last_used_at', 'revoked_at'])
-    .where('tenant_id', '=', tenantId)
-    .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .execute();
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'prefix', 'scopes', 'created_by', 'created_at', 'last_used_at', 'revoked_at'])
+      .where('tenant_id', '=', tenantId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute(),
+  );
   const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
   return rows.map((r) => ({
     id: r.id,

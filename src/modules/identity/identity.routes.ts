@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../../db/db.js';
+import { withTenant, type Db } from '../../db/db.js';
 import type { Clock } from '../../shared/clock.js';
 import { SESSION_COOKIE, requirePrincipal, requireRole, requireTenant } from '../../app/http-auth.js';
 import { apiScopes, roles, type ApiScope, type Role } from './identity.models.js';
@@ -54,8 +54,11 @@ export function registerIdentityRoutes(
   app.get('/api/admin/users', { schema: { tags: ['admin'] } }, async (req) => {
     const { principal, tenantId } = requireTenant(req);
     requireRole(principal, 'tenant_admin');
-    const users = await db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'active']).where('tenant_id', '=', tenantId).orderBy('email').execute();
-    const links = await db.selectFrom('user_services').select(['user_id', 'service_id']).where('tenant_id', '=', tenantId).execute();
+    // user_services is under row-level security: read it inside the tenant's transaction.
+    const { users, links } = await withTenant(db, tenantId, async (tx) => ({
+      users: await tx.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'active']).where('tenant_id', '=', tenantId).orderBy('email').execute(),
+      links: await tx.selectFrom('user_services').select(['user_id', 'service_id']).where('tenant_id', '=', tenantId).execute(),
+    }));
     return { items: users.map((u) => ({ ...u, serviceIds: links.filter((l) => l.user_id === u.id).map((l) => l.service_id) })) };
   });
 

@@ -136,6 +136,11 @@ export async function authenticateApiKey(db: Db, key: string): Promise<Principal
   if (!m) return null;
   const row = await db.selectFrom('api_keys').selectAll().where('prefix', '=', m[1]).executeTakeFirst();
   if (!row || row.revoked_at || row.key_hash !== sha256(key)) return null;
+  // "Last used" for the administrators, written at most once a minute per key (not one write per request).
+  const now = new Date();
+  if (!row.last_used_at || now.getTime() - new Date(row.last_used_at).getTime() > 60_000) {
+    await withTenant(db, row.tenant_id, (tx) => tx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.id).execute());
+  }
   return { kind: 'api_key', apiKeyId: row.id, tenantId: row.tenant_id, scopes: row.scopes as ApiScope[] };
 }
 

@@ -104,7 +104,7 @@ export async function main(args: string[]) {
     const kb = firstLoadGz / 1024;
     process.stdout.write(`web: premier chargement ${firstLoadFiles.length} fichiers (${firstLoadFiles.join(', ')}), ${kb.toFixed(1)} Ko gzip ; liste de 50 lignes : p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms sur ${timings.length} chargements\n`);
     process.stdout.write(
-      `BENCH web db=${s.dbKind} invoices=${invoices} first_load_kb_gz=${kb.toFixed(1)} first_load_files=${firstLoadFiles.length} list_render_p50_ms=${p50.toFixed(1)} list_render_p95_ms=${p95.toFixed(1)} reps=${timings.length} target_kb_gz=500 target_ms=300 seconds=${((performance.now() - started) / 1000).toFixed(1)}\n`,
+      `BENCH web db=${s.dbKind} invoices=${invoices} first_load_kb_gz=${kb.toFixed(1)} first_load_files=${firstLoadFiles.length} list_render_p50_ms=${p50.toFixed(1)} list_render_p95_ms=${p95.toFixed(1)} reps=${timings.length} target_kb_gz=500 target_ms=300 cpus=${os.cpus().length} loadavg_1m=${os.loadavg()[0].toFixed(1)} seconds=${((performance.now() - started) / 1000).toFixed(1)}\n`,
     );
   } finally {
     await browser.close();

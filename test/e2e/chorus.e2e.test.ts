@@ -201,6 +201,7 @@ describe('Chorus Pro paths in the browser', () => {
     await expectAccessible(finance);
     await finance.screenshot({ path: path.join(shots, 'chorus-invoice.png'), fullPage: true });
 
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Suspendre', 'Rejeter', 'Attester le service fait']);
     await finance.getByRole('button', { name: 'Envoyer dans un circuit' }).click();
     await finance.getByRole('status').filter({ hasText: 'Facture envoyée dans le circuit « Visa Voirie ».' }).waitFor();
     expect(await text(finance, '[data-testid="circuit-status"]')).toBe('en cours');
@@ -208,6 +209,8 @@ describe('Chorus Pro paths in the browser', () => {
     // The step belongs to the Voirie agents: the finance agent only sees that it waits.
     expect(await finance.getByText('En attente d’une autre personne.').count()).toBe(1);
     expect(await finance.getByRole('button', { name: 'Approuver l’étape' }).count()).toBe(0);
+    // The service fait now comes from the circuit: the direct attestation is no longer offered.
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Suspendre', 'Rejeter']);
     await expectAccessible(finance);
   });
 

@@ -28,7 +28,16 @@ type Decision = 'approve' | 'refuse';
  * and admins), follow the steps, and approve or refuse the step assigned to me. The server
  * decides who may act; the buttons only mirror it.
  */
-export function CircuitPanel({ invoice, onChanged }: { invoice: InvoiceDetail; onChanged: (message: string) => void }) {
+export function CircuitPanel({
+  invoice,
+  onChanged,
+  onRunning,
+}: {
+  invoice: InvoiceDetail;
+  onChanged: (message: string) => void;
+  /** Whether a circuit runs: while it does, the service fait comes from the circuit, not from the Actions box. */
+  onRunning: (running: boolean) => void;
+}) {
   const { t } = useI18n();
   const { session } = useSession();
   const [state, setState] = useState<CircuitState | null>(null);
@@ -51,10 +60,14 @@ export function CircuitPanel({ invoice, onChanged }: { invoice: InvoiceDetail; o
     void load();
   }, [load, invoice.version]);
 
+  const isRunning = Boolean(state && (state.status === 'active' || state.status === 'refused'));
+  useEffect(() => {
+    onRunning(isRunning);
+  }, [isRunning, onRunning]);
+
   if (!loaded) return null;
   const me = session.user.id;
-  const running = state && (state.status === 'active' || state.status === 'refused');
-  const canSend = !running && ['finance_agent', 'tenant_admin'].includes(session.user.role) && ['received', 'completed'].includes(invoice.status);
+  const canSend = !isRunning && ['finance_agent', 'tenant_admin'].includes(session.user.role) && ['received', 'completed'].includes(invoice.status);
   const task = state?.status === 'active' ? state.pendingTask : null;
   const mine = Boolean(task?.eligible && (task.eligible.direct.includes(me) || me in task.eligible.delegates));
 

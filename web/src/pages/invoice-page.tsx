@@ -24,6 +24,8 @@ export function InvoicePage({ id }: { id: string }) {
   const [state, setState] = useState<State>({ kind: 'loading' });
   const [dialog, setDialog] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // While a validation circuit runs, the service fait is the circuit's (the server refuses a direct one).
+  const [circuitRunning, setCircuitRunning] = useState(false);
   const noticeRef = useRef<HTMLParagraphElement>(null);
   // The button that opened the dialog gets the focus back when it is cancelled (WAI-ARIA dialog pattern).
   const openerRef = useRef<HTMLElement | null>(null);
@@ -58,6 +60,7 @@ export function InvoicePage({ id }: { id: string }) {
     );
 
   const inv = state.invoice;
+  const actions = inv.allowedActions.filter((a) => !(circuitRunning && a === 'attest_service_done'));
   // A change made from a side panel (circuit, Chorus refresh): reload the invoice, then say what happened.
   const changed = async (message: string) => {
     await load();
@@ -94,9 +97,9 @@ export function InvoicePage({ id }: { id: string }) {
         <div className="invoice-side">
           <section aria-labelledby="actions-title" className="panel">
             <h2 id="actions-title">{t('invoice.actions')}</h2>
-            {inv.allowedActions.length ? (
+            {actions.length ? (
               <div className="action-buttons">
-                {inv.allowedActions.map((a) => (
+                {actions.map((a) => (
                   <button
                     key={a}
                     type="button"
@@ -115,7 +118,7 @@ export function InvoicePage({ id }: { id: string }) {
               <p className="muted">{t('invoice.noActions')}</p>
             )}
           </section>
-          <CircuitPanel invoice={inv} onChanged={(m) => void changed(m)} />
+          <CircuitPanel invoice={inv} onChanged={(m) => void changed(m)} onRunning={setCircuitRunning} />
           <PaymentClock invoice={inv} />
           {inv.source === 'chorus' && (
             <ChorusState invoiceId={inv.id} version={inv.version} canRefresh={['tenant_admin', 'finance_agent', 'service_agent'].includes(session.user.role)} onChanged={(m) => void changed(m)} onSettled={() => void load()} />

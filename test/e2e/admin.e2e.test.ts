@@ -76,7 +76,7 @@ afterAll(async () => {
 const userRow = (page: Page, email: string) => page.locator('[data-testid="admin-users"] tbody tr', { hasText: email });
 
 describe('administration', () => {
-  it('invites a user, changes role and services, refuses to demote the last admin, then deactivates the account', async () => {
+  it('invites a user, changes role and services, refuses to demote the last admin, issues a new password, then deactivates the account', async () => {
     await admin.locator('[data-testid="admin-users"] tbody tr').first().waitFor();
     await expectAccessible(admin, 'admin-users');
 
@@ -110,22 +110,30 @@ describe('administration', () => {
     await editor.getByRole('button', { name: 'Annuler' }).click();
     expect(await userRow(admin, 'admin@demo.facteur.local').textContent()).toContain('Administrateur');
 
-    // Camille signs in, then is deactivated: her open session ends at the next request.
+    // Camille signs in; a new one-time password ends her session and replaces the first one.
     const camille = await newPage();
     await login(camille, { email: 'camille@demo.facteur.local', password }, '/factures', 'Factures');
+    await row.getByRole('button', { name: 'Nouveau mot de passe' }).click();
+    const second = (await admin.locator('[data-testid="reset-password-secret"]').textContent())?.trim() ?? '';
+    expect(second).toMatch(/^\w{14}$/);
+    expect(second).not.toBe(password);
+    await camille.reload();
+    await login(camille, { email: 'camille@demo.facteur.local', password: second }, '/factures', 'Factures');
+
+    // Deactivated: her open session ends at the next request and she cannot sign in again.
     await row.getByRole('button', { name: 'Désactiver' }).click();
     await admin.getByText('Compte de Camille Compta désactivé : ses sessions sont fermées.').waitFor();
     await expect.poll(() => row.textContent()).toContain('Désactivé');
     await camille.reload();
     await camille.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     await camille.getByLabel('Adresse e-mail').fill('camille@demo.facteur.local');
-    await camille.getByLabel('Mot de passe').fill(password);
+    await camille.getByLabel('Mot de passe').fill(second);
     await camille.getByRole('button', { name: 'Se connecter' }).click();
     await camille.getByRole('alert').getByText('Identifiant ou mot de passe incorrect.').waitFor();
     await expectAccessible(admin, 'admin-users-after');
   });
 
-  it('builds a circuit and previews which circuit an example and an existing invoice would take', async () => {
+  it('builds a circuit (field errors named), previews which circuit an example and an existing invoice would take, then deactivates it', async () => {
     await admin.getByRole('navigation', { name: "Sections de l'administration" }).getByRole('link', { name: 'Circuits' }).click();
     await admin.getByRole('heading', { level: 1, name: 'Circuits de validation' }).waitFor();
     await admin.getByText('Aucun circuit défini.').waitFor();
@@ -136,6 +144,11 @@ describe('administration', () => {
     await editor.getByRole('group', { name: 'Services' }).getByRole('checkbox', { name: 'Voirie' }).check();
     await editor.getByLabel('Montant TTC minimum (€, inclus)').fill('5 000,00');
     await editor.getByLabel('Intitulé').fill('Visa du service');
+    // A maximum below the minimum is refused by the server, which names the field.
+    await editor.getByLabel('Montant TTC maximum (€, exclu)').fill('1000');
+    await editor.getByRole('button', { name: 'Enregistrer' }).click();
+    await editor.getByRole('alert').getByText('Champ « conditions » invalide : minTtc supérieur à maxTtc').waitFor();
+    await editor.getByLabel('Montant TTC maximum (€, exclu)').fill('');
     await editor.getByRole('button', { name: 'Ajouter une étape' }).click();
     const step2 = editor.locator('[data-testid="step-2"]');
     await step2.getByLabel('Type').selectOption('signature');
@@ -170,6 +183,16 @@ describe('administration', () => {
     await preview.getByRole('button', { name: 'Voir le circuit' }).click();
     await result.getByText('La facture F26-00981 (Enrobés du Sud-Ouest) prendrait le circuit « Voirie ≥ 5 000 € ».').waitFor();
     await expectAccessible(admin, 'admin-circuits');
+
+    // Edited to inactive, the circuit is still listed but no longer taken.
+    await admin.getByRole('button', { name: 'Modifier le circuit « Voirie ≥ 5 000 € »' }).click();
+    await editor.getByRole('checkbox', { name: 'Actif' }).uncheck();
+    await editor.getByRole('button', { name: 'Enregistrer' }).click();
+    await admin.getByText('Circuit « Voirie ≥ 5 000 € » enregistré.').waitFor();
+    await expect.poll(() => listed.textContent()).toContain('Inactif');
+    await preview.getByRole('button', { name: 'Voir le circuit' }).click();
+    await result.getByText('Aucun circuit ne correspond : l’envoi en circuit serait refusé.').waitFor();
+    expect(await result.locator('tbody').textContent()).toContain('Inactif');
   });
 
   it('saves the Chorus settings without ever echoing a secret, and the connection test names the wrong credentials', async () => {

@@ -133,12 +133,16 @@ export function createChorusClient(opts: ChorusClientOptions): ChorusClient {
   // --- one HTTP exchange ----------------------------------------------------------------
   /** Reads the body with a hard cap, whether or not the server announced a length. */
   async function readText(res: Response, path: string): Promise<string> {
-    const len = Number(res.headers.get('content-length') ?? '0');
+    const declared = res.headers.get('content-length');
+    const len = Number(declared ?? '0');
     if (len > maxResponseBytes || !res.body) {
       await res.body?.cancel();
       if (len > maxResponseBytes) throw chorusErrors.unexpectedResponse(path, 'response too large');
       return '';
     }
+    // A declared length within the cap is enforced by the HTTP client (a longer body is an error),
+    // so the body can be read in one go; only an undeclared length needs counting chunk by chunk.
+    if (declared !== null && /^\d+$/.test(declared)) return Buffer.from(await res.arrayBuffer()).toString('utf8');
     const chunks: Uint8Array[] = [];
     let size = 0;
     const reader = res.body.getReader();

@@ -342,4 +342,41 @@ describe('Chorus Pro paths in the browser', () => {
     await expectAccessible(finance);
     await finance.screenshot({ path: path.join(shots, 'chorus-push-refused.png'), fullPage: true });
   });
+
+  it('a Voirie agent refuses a step with a proposal; the finance agent sees it and resumes the circuit', async () => {
+    await deposit('CH-2026-0045');
+    expect((await apiFromPage<{ counts: { created: number } }>(finance, 'POST', '/api/chorus/sync', {})).json.counts.created).toBe(1);
+    await openFromList(finance, 'CH-2026-0045');
+    await finance.getByRole('button', { name: 'Envoyer dans un circuit' }).click();
+    await finance.getByRole('status').filter({ hasText: 'Facture envoyée dans le circuit « Visa Voirie ».' }).waitFor();
+
+    await openFromList(voirie, 'CH-2026-0045');
+    await voirie.getByRole('button', { name: 'Refuser l’étape' }).click();
+    const dialog = voirie.getByRole('dialog', { name: 'Refuser l’étape' });
+    await dialog.waitFor();
+    // The reason is mandatory: said beside the field, nothing sent.
+    await dialog.getByRole('button', { name: 'Refuser l’étape' }).click();
+    await dialog.locator('#step-reason-error', { hasText: 'Ce champ est obligatoire.' }).waitFor();
+    expect(await dialog.getByLabel('Motif du refus (obligatoire)').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Motif du refus (obligatoire)').fill('Deux luminaires ne fonctionnent pas.');
+    await dialog.getByLabel('Proposition').selectOption('suspend');
+    await expectAccessible(voirie);
+    await dialog.getByRole('button', { name: 'Refuser l’étape' }).click();
+    await voirie.getByRole('status').filter({ hasText: 'Étape refusée.' }).waitFor();
+    expect(await text(voirie, '[data-testid="circuit-status"]')).toBe('refusé, en attente de décision');
+    expect(await voirie.getByRole('button', { name: 'Reprendre le circuit' }).count()).toBe(0);
+
+    await openFromList(finance, 'CH-2026-0045');
+    expect(await text(finance, '[data-testid="circuit-proposal"] p:first-child')).toBe('Proposition : Suspendre la facture. Motif : Deux luminaires ne fonctionnent pas.');
+    expect(await finance.locator('.action-buttons button').allTextContents()).toEqual(['Suspendre', 'Rejeter']);
+    await expectAccessible(finance);
+    await finance.screenshot({ path: path.join(shots, 'chorus-circuit-refused.png'), fullPage: true });
+    await finance.getByRole('button', { name: 'Reprendre le circuit' }).click();
+    await finance.getByRole('status').filter({ hasText: 'Circuit repris à l’étape refusée.' }).waitFor();
+    expect(await text(finance, '[data-testid="circuit-status"]')).toBe('en cours');
+    expect(await text(finance, '.circuit-steps li')).toBe('Étape 1 : Visa du service — en attente');
+    // Nothing was decided on the invoice: Chorus still shows it made available, no status sent.
+    expect(await chorusStatus(finance)).toBe('Mise à disposition');
+    expect(await pushItems(finance).count()).toBe(0);
+  });
 });

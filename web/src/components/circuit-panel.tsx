@@ -13,12 +13,14 @@ type CircuitState = {
   steps: Array<{ index: number; kind: string; label?: string }>;
   pendingTask: { id: string; stepIndex: number; kind: string; eligible: { direct: string[]; delegates: Record<string, string> } | null } | null;
   history: Array<{ id: string; stepIndex: number; kind: string; status: string; actedAt: string | null; comment: string | null }>;
+  proposal: { action: 'suspend' | 'reject'; reason: string } | null;
 };
 
 const circuitApi = {
   state: (id: string) => apiFetch<CircuitState>(`/api/invoices/${encodeURIComponent(id)}/circuit`),
   start: (id: string) => apiFetch<{ circuitName: string }>(`/api/invoices/${encodeURIComponent(id)}/circuit`, { json: {} }),
   act: (id: string, body: Record<string, unknown>) => apiFetch<unknown>(`/api/invoices/${encodeURIComponent(id)}/circuit/actions`, { json: body }),
+  resume: (id: string) => apiFetch<unknown>(`/api/invoices/${encodeURIComponent(id)}/circuit/resume`, { json: {} }),
 };
 
 type Decision = 'approve' | 'refuse';
@@ -67,6 +69,7 @@ export function CircuitPanel({
 
   if (!loaded) return null;
   const me = session.user.id;
+  const decider = ['finance_agent', 'tenant_admin'].includes(session.user.role);
   const canSend = !isRunning && ['finance_agent', 'tenant_admin'].includes(session.user.role) && ['received', 'completed'].includes(invoice.status);
   const task = state?.status === 'active' ? state.pendingTask : null;
   const mine = Boolean(task?.eligible && (task.eligible.direct.includes(me) || me in task.eligible.delegates));
@@ -78,6 +81,17 @@ export function CircuitPanel({
       // Starting a circuit leaves the invoice's version as it is: reload the circuit here.
       await load();
       onChanged(t('circuit.sent', { name: r.circuitName }));
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : t('app.error'));
+    }
+  };
+
+  const resume = async () => {
+    setError(null);
+    try {
+      await circuitApi.resume(invoice.id);
+      await load();
+      onChanged(t('circuit.resumed'));
     } catch (e) {
       setError(e instanceof ApiError ? e.message : t('app.error'));
     }
@@ -114,6 +128,21 @@ export function CircuitPanel({
               );
             })}
           </ol>
+          {state.status === 'refused' && state.proposal && (
+            <div className="circuit-proposal" data-testid="circuit-proposal">
+              <p>{t('circuit.proposalText', { proposal: t(state.proposal.action === 'reject' ? 'circuit.proposal.reject' : 'circuit.proposal.suspend'), reason: state.proposal.reason })}</p>
+              {decider && (
+                <>
+                  <p className="muted">{t('circuit.proposalHint')}</p>
+                  <div className="circuit-buttons">
+                    <button type="button" className="button secondary" onClick={() => void resume()}>
+                      {t('circuit.resume')}
+                    </button>
+                  </div>
+                </>
+              )}
+            </div>
+          )}
           {task && !mine && <p className="muted">{t('circuit.waitingOther')}</p>}
           {task && mine && (
             <div className="circuit-buttons">

@@ -43,8 +43,14 @@ function describe(t: Translate, e: JournalItem): { title: string; lines: string[
     case 'outbox.succeeded':
     case 'outbox.failed':
       return { title: translateDynamic(t, 'event', e.type), lines };
-    default:
-      return { title: t('event.other', { type: e.type }), lines };
+    default: {
+      // Module events (circuit steps, Chorus refusals…) have a label when the dictionary knows them.
+      const label = translateDynamic(t, 'event', e.type);
+      if (typeof d.comment === 'string' && d.comment.trim()) lines.push(d.comment.trim());
+      if (typeof d.reason === 'string' && d.reason.trim()) lines.push(t('event.reason', { reason: d.reason.trim() }));
+      if (typeof d.libelle === 'string') lines.push(`${d.libelle}${d.codeRetour != null ? ` (${str(d.codeRetour)})` : ''}`);
+      return { title: label === e.type ? t('event.other', { type: e.type }) : label, lines };
+    }
   }
 }
 

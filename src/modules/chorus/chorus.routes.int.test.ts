@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, loginAs } from '../../../test/support/app.js';
 import { seedTenant } from '../../../test/support/fixtures.js';
-import { loadConnectorSettings } from './chorus.connectors.js';
+import { loadConnectorSettings, saveConnectorSettings } from './chorus.connectors.js';
 import { chorusDb } from './chorus.repository.js';
 import { syncTenant } from './chorus.sync.js';
 import { createTenantPortResolver } from './chorus.connectors.js';
@@ -119,6 +119,24 @@ describe('Chorus connector settings over HTTP', () => {
     expect(h.chorusInvoices).toBe(h.lastSyncCounts.created);
     expect(h.chorusInvoices).toBeGreaterThan(0);
     expect(JSON.stringify(h)).not.toContain(sandbox.credentials.password);
+  });
+
+  it('a sync refused by Chorus shows as the last error, the last successful sync staying as it was', async () => {
+    const before = (await t.app.inject({ method: 'GET', url: '/api/admin/chorus/health', headers: admin })).json();
+    const stored = (await loadConnectorSettings({ db: t.services.db, secretKey: t.services.secretKey }, a.tenantId))!;
+    // As when the technical password expired on Chorus Pro: stored settings that no longer work.
+    await saveConnectorSettings({ db: t.services.db, secretKey: t.services.secretKey, clock: t.clock }, a.tenantId, { ...stored, password: 'expiré' }, { kind: 'system', component: 'test' });
+    const port = await createTenantPortResolver({ db: t.services.db, secretKey: t.services.secretKey })(a.tenantId);
+    t.clock.advance(3_600_000);
+    await expect(syncTenant({ db: t.services.db, port, blobs: t.services.blobs, tenantId: a.tenantId, clock: t.clock })).rejects.toMatchObject({ code: 'chorus.auth_failed' });
+    const h = (await t.app.inject({ method: 'GET', url: '/api/admin/chorus/health', headers: admin })).json();
+    expect(h.lastError).toMatch(/^chorus\.auth_failed : Chorus Pro a refusé l’authentification/);
+    expect(h.lastError).not.toContain('expiré');
+    expect(h.lastSyncAt).toBe(before.lastSyncAt);
+    await saveConnectorSettings({ db: t.services.db, secretKey: t.services.secretKey, clock: t.clock }, a.tenantId, stored, { kind: 'system', component: 'test' });
+    const fixed = await createTenantPortResolver({ db: t.services.db, secretKey: t.services.secretKey })(a.tenantId);
+    await syncTenant({ db: t.services.db, port: fixed, blobs: t.services.blobs, tenantId: a.tenantId, clock: t.clock });
+    expect((await t.app.inject({ method: 'GET', url: '/api/admin/chorus/health', headers: admin })).json()).toMatchObject({ lastError: null, lastSyncAt: t.clock.now().toISOString() });
   });
 
   it('only the tenant’s admins reach these routes; another tenant sees its own (empty) connector', async () => {

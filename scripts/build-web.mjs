@@ -39,7 +39,16 @@ export async function buildWeb({ force = false, quiet = false } = {}) {
   }
   const started = Date.now();
   const { build } = await import('vite');
-  await build({ configFile: path.join(webRoot, 'vite.config.ts'), root: webRoot, logLevel: quiet ? 'error' : 'warn', mode: 'production' });
+  // Vite takes NODE_ENV from the environment over `mode`: run from vitest (NODE_ENV=test) it would
+  // bundle React's development build (larger, effects run twice). The served app is always production.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(webRoot, 'vite.config.ts'), root: webRoot, logLevel: quiet ? 'error' : 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   if (!quiet) process.stdout.write(`Interface web construite dans web/dist (${((Date.now() - started) / 1000).toFixed(1)} s).\n`);
   return true;
 }

@@ -15,6 +15,9 @@ export type ChorusConnectorsTable = {
   last_sync_at: Ts | null;
   last_sync_counts: Json | null;
   last_error: string | null;
+  /** Consecutive passes that failed (as a whole, or for some invoices); 0 after a clean pass. */
+  failure_streak: ColumnType<number, number | undefined, number>;
+  failing_since: Ts | null;
   updated_at: GeneratedTs;
 };
 

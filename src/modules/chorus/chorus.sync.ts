@@ -4,13 +4,14 @@ import { isAppError } from '../../shared/errors.js';
 import { silentLogger, type Logger } from '../../shared/logger.js';
 import type { BlobStore } from '../documents/documents.port.js';
 import { registerInvoices, storeDocuments } from '../invoices/invoices.usecases.js';
+import { checkConnectorAlerts } from './chorus.alerts.js';
 import { chorusErrors } from './chorus.errors.js';
 import { applyHistory, chorusMirror, firstMiseADisposition, syncPrincipal } from './chorus.history.js';
 import { prepareImport, type PreparedImport } from './chorus.import.js';
 import type { ChorusHistory, ChorusInvoiceSummary } from './chorus.models.js';
 import type { ChorusPort } from './chorus.port.js';
 import { chorusDb, findKnownInvoices, type ChorusInvoicesTable, type KnownChorusInvoice } from './chorus.repository.js';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 
 export type SyncStructure = { idStructureCPP: number; serviceFilter?: string[] };
 
@@ -81,9 +82,23 @@ export async function syncTenant(args: SyncTenantArgs): Promise<SyncCounts> {
     // A pass that fails as a whole (credentials refused, Chorus down) is what the connector's health
     // must show; the last successful sync time is left as it was. Never a secret: code and message only.
     const reason = isAppError(e) ? `${e.code} : ${e.message}` : 'erreur inattendue (voir les journaux du serveur)';
-    await withTenant(args.db, args.tenantId, (tx) => chorusDb(tx).updateTable('chorus_connectors').set({ last_error: reason.slice(0, 500) }).where('tenant_id', '=', args.tenantId).execute()).catch(() => {});
+    await withTenant(args.db, args.tenantId, (tx) =>
+      chorusDb(tx)
+        .updateTable('chorus_connectors')
+        .set({ last_error: reason.slice(0, 500), failure_streak: sql`failure_streak + 1`, failing_since: sql`coalesce(failing_since, ${args.clock.now()})` })
+        .where('tenant_id', '=', args.tenantId)
+        .execute(),
+    ).catch(() => {});
+    await alertAdmins(args);
     throw e;
   }
+}
+
+/** Connector alerts never change the outcome of a pass. */
+async function alertAdmins(args: SyncTenantArgs) {
+  await checkConnectorAlerts({ db: args.db, clock: args.clock }, args.tenantId).catch((err: unknown) =>
+    (args.logger ?? silentLogger).warn({ tenantId: args.tenantId, err }, 'alerte du connecteur Chorus non créée'),
+  );
 }
 
 async function runSync(args: SyncTenantArgs): Promise<SyncCounts> {
@@ -252,6 +267,8 @@ async function runSync(args: SyncTenantArgs): Promise<SyncCounts> {
           last_sync_at: clock.now(),
           last_sync_counts: JSON.stringify(counts),
           last_error: counts.failed ? `${counts.failed} facture(s) en échec` : null,
+          // A pass that left invoices behind counts towards the streak that alerts the admins.
+          ...(counts.failed ? { failure_streak: sql`failure_streak + 1`, failing_since: sql`coalesce(failing_since, ${clock.now()})` } : { failure_streak: 0, failing_since: null }),
           // The cursor only moves on a clean run, so a failed invoice stays inside the next window.
           ...(counts.failed === 0 && latest ? { cursor_status_at: new Date(latest) } : {}),
         })
@@ -260,5 +277,6 @@ async function runSync(args: SyncTenantArgs): Promise<SyncCounts> {
     );
   }
   log.info({ tenantId, ...counts }, 'synchronisation Chorus terminée');
+  if (connector) await alertAdmins(args);
   return counts;
 }

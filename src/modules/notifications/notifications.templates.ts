@@ -10,6 +10,7 @@ export const notificationEvents = [
   'deadline_overdue',
   'push_failed',
   'refusal_proposed',
+  'chorus_alert',
 ] as const;
 export type NotificationEvent = (typeof notificationEvents)[number];
 
@@ -20,6 +21,7 @@ export const eventLabels: Record<NotificationEvent, string> = {
   deadline_overdue: 'Délai de paiement dépassé',
   push_failed: 'Échec d’envoi vers Chorus Pro',
   refusal_proposed: 'Refus à arbitrer',
+  chorus_alert: 'Alerte du connecteur Chorus Pro',
 };
 
 export type InvoiceRef = { id: string; number: string; supplierName: string; totalTtc: string | null };
@@ -63,6 +65,25 @@ export const templates = {
     ),
   push_failed: (inv: InvoiceRef, link: string, d: { error: string }) =>
     build(`Échec d’envoi vers Chorus Pro : facture ${inv.number}`, [`Le statut de la facture ${inv.number} n'a pas pu être transmis à Chorus Pro après plusieurs essais.`, `Erreur : ${d.error}`], link, `Facteur : échec d'envoi Chorus, facture ${inv.number}.`),
+  chorus_sync_failing: (d: { failures: number; since: string; error: string | null }) =>
+    build(
+      'Synchronisation Chorus Pro en échec',
+      [`Les ${d.failures} dernières synchronisations avec Chorus Pro ont échoué (depuis le ${frDate(d.since)}) : les nouvelles factures n'arrivent plus.`, `Dernière erreur : ${d.error ?? 'non précisée'}`, 'Vérifiez les réglages du connecteur (identifiants PISTE, compte technique).'],
+      null,
+      'Facteur : synchronisation Chorus Pro en échec.',
+    ),
+  chorus_password_expiring: (d: { expiresOn: string; daysLeft: number }) =>
+    build(
+      d.daysLeft <= 0 ? 'Mot de passe Chorus Pro expiré' : `Mot de passe Chorus Pro : expiration dans ${d.daysLeft} jour${d.daysLeft > 1 ? 's' : ''}`,
+      [
+        d.daysLeft <= 0
+          ? `Le mot de passe du compte technique Chorus Pro a expiré le ${frDate(d.expiresOn)} : la synchronisation va échouer.`
+          : `Le mot de passe du compte technique Chorus Pro expire le ${frDate(d.expiresOn)}.`,
+        'Renouvelez-le sur Chorus Pro puis saisissez-le dans les réglages du connecteur.',
+      ],
+      null,
+      `Facteur : mot de passe Chorus Pro ${d.daysLeft <= 0 ? 'expiré' : `expire le ${frDate(d.expiresOn)}`}.`,
+    ),
   refusal_proposed: (inv: InvoiceRef, link: string, d: { proposal: string; reason: string }) =>
     build(
       `Refus au circuit : facture ${inv.number}`,

@@ -207,7 +207,8 @@ describe('administration', () => {
     await admin.getByLabel('Secret client PISTE (client_secret)').fill(c.clientSecret);
     await admin.getByLabel('Compte technique Chorus Pro').fill(c.login);
     await admin.getByLabel('Mot de passe du compte technique').fill(c.password);
-    await admin.getByLabel('SIRET des structures destinataires').fill(defaultStructure.siret);
+    // Typed as printed on paper, with spaces.
+    await admin.getByLabel('SIRET des structures destinataires').fill(defaultStructure.siret.replace(/^(\d{3})(\d{3})(\d{3})(\d{5})$/, '$1 $2 $3 $4'));
     await admin.getByLabel('Expiration du mot de passe technique').fill('2027-03-31');
     await admin.getByRole('button', { name: 'Enregistrer' }).click();
     await admin.getByText('Paramètres enregistrés.').waitFor();

@@ -1,4 +1,4 @@
-import { apiFetch } from '../../api';
+import { apiFetch } from '../../api.js';
 
 /** The administration API as the admin screens use it (secrets go up, never come back). */
 

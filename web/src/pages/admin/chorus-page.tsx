@@ -63,9 +63,10 @@ export function ChorusPage() {
   const body = (): ChorusSettingsInput => {
     // Structures already known keep their Chorus id; new SIRETs are looked up by the server.
     const known = new Map(settings.structures.map((s) => [s.siret, s]));
+    // One SIRET a line (or comma-separated); spaces inside one ("217 500 016 00019") are for reading.
     const sirets = form.sirets
-      .split(/[\s,;]+/)
-      .map((x) => x.trim())
+      .split(/[\n,;]+/)
+      .map((x) => x.replace(/\s+/g, ''))
       .filter(Boolean);
     return {
       oauthUrl: form.oauthUrl.trim(),

@@ -1,80 +1,10 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError } from '../../api';
 import { translateDynamic, useI18n, type Translate } from '../../i18n';
-import { adminApi, type AdminService, type AdminUser, type Assignee, type Circuit, type CircuitInput } from './admin-api';
+import { adminApi, type AdminService, type AdminUser, type Assignee, type Circuit } from './admin-api';
+import { emptyStep, formOf, inputOf, sources, stepRoles, type AssigneeKind, type CircuitForm, type StepForm } from './circuit-form';
 
-const sources = ['chorus', 'upload', 'email', 'paper', 'api'] as const;
-const stepRoles = ['finance_agent', 'service_agent', 'tenant_admin'] as const;
-
-type AssigneeKind = 'invoiceService' | 'service' | 'role' | 'user';
-type StepForm = { kind: 'visa' | 'signature'; label: string; assigneeKind: AssigneeKind; serviceId: string; role: (typeof stepRoles)[number]; userId: string };
-export type CircuitForm = { name: string; priority: string; active: boolean; serviceIds: string[]; minTtc: string; maxTtc: string; sirets: string; sources: string[]; cadres: string; steps: StepForm[] };
-
-const emptyStep = (): StepForm => ({ kind: 'visa', label: '', assigneeKind: 'invoiceService', serviceId: '', role: 'finance_agent', userId: '' });
-
-export function formOf(c: Circuit | null): CircuitForm {
-  if (!c) return { name: '', priority: '100', active: true, serviceIds: [], minTtc: '', maxTtc: '', sirets: '', sources: [], cadres: '', steps: [emptyStep()] };
-  const k = c.conditions ?? {};
-  return {
-    name: c.name,
-    priority: String(c.priority),
-    active: c.active,
-    serviceIds: k.serviceIds ?? [],
-    minTtc: k.minTtc ?? '',
-    maxTtc: k.maxTtc ?? '',
-    sirets: (k.supplierSirets ?? []).join(', '),
-    sources: k.sources ?? [],
-    cadres: (k.cadres ?? []).join(', '),
-    steps: c.steps.map((s) => {
-      const a = s.assignee;
-      const base = { ...emptyStep(), kind: s.kind, label: s.label ?? '' };
-      if (a.kind === 'user') return { ...base, assigneeKind: 'user', userId: a.userId };
-      if (a.kind === 'role') return { ...base, assigneeKind: 'role', role: a.role, serviceId: a.serviceId ?? '' };
-      return { ...base, assigneeKind: a.serviceId ? 'service' : 'invoiceService', serviceId: a.serviceId ?? '' };
-    }),
-  };
-}
-
-const list = (s: string) =>
-  s
-    .split(/[,;\s]+/)
-    .map((x) => x.trim())
-    .filter(Boolean);
-const amount = (s: string) => (s.trim() ? s.trim().replace(/\s/g, '').replace(',', '.') : undefined);
-
-function assigneeOf(s: StepForm): Assignee {
-  switch (s.assigneeKind) {
-    case 'user':
-      return { kind: 'user', userId: s.userId };
-    case 'role':
-      return { kind: 'role', role: s.role, serviceId: s.serviceId || null };
-    case 'service':
-      return { kind: 'service', serviceId: s.serviceId || null };
-    default:
-      return { kind: 'service' };
-  }
-}
-
-/** The definition the API takes; validation (amounts, ids, steps) is the server's, which names the field. */
-export function inputOf(f: CircuitForm): CircuitInput {
-  const conditions: CircuitInput['conditions'] = {};
-  if (f.serviceIds.length) conditions.serviceIds = f.serviceIds;
-  const min = amount(f.minTtc);
-  const max = amount(f.maxTtc);
-  if (min) conditions.minTtc = min;
-  if (max) conditions.maxTtc = max;
-  if (list(f.sirets).length) conditions.supplierSirets = list(f.sirets);
-  if (f.sources.length) conditions.sources = f.sources;
-  if (list(f.cadres).length) conditions.cadres = list(f.cadres);
-  const priority = Number(f.priority);
-  return {
-    name: f.name.trim(),
-    priority: Number.isInteger(priority) ? priority : (f.priority as unknown as number),
-    active: f.active,
-    conditions,
-    steps: f.steps.map((s) => ({ kind: s.kind, ...(s.label.trim() ? { label: s.label.trim() } : {}), assignee: assigneeOf(s) })),
-  };
-}
+export { inputOf, type CircuitForm } from './circuit-form';
 
 /** "steps[1].assignee.userId" → the id of the input that holds it. */
 const fieldId = (field: string | null) => (field ? `ce-${field.replace(/[^\w]+/g, '-').replace(/-+$/, '')}` : null);

@@ -263,7 +263,7 @@ describe('administration', () => {
     await expectAccessible(admin, 'admin-dgp');
   });
 
-  it('creates an API key shown once, which works until it is revoked', async () => {
+  it('creates an API key shown once, which works until it is revoked; another key is created with the keyboard only', async () => {
     await admin.getByRole('navigation', { name: "Sections de l'administration" }).getByRole('link', { name: "Clés d'API" }).click();
     await admin.getByRole('heading', { level: 1, name: "Clés d'API" }).waitFor();
     await admin.getByText('Aucune clé.').waitFor();
@@ -290,6 +290,22 @@ describe('administration', () => {
     await expect.poll(() => row.textContent()).toContain('Révoquée le');
     expect(await call()).toBe(401);
     await expectAccessible(admin, 'admin-api-keys-revoked');
+
+    // Keyboard only: the form's focus order is name, the five scopes, then the button.
+    await admin.getByLabel('Nom (logiciel ou usage)').focus();
+    await admin.keyboard.type('GED');
+    const focused = () => admin.evaluate(() => (document.activeElement?.closest('label')?.textContent ?? document.activeElement?.textContent ?? '').trim());
+    await admin.keyboard.press('Tab');
+    expect(await focused()).toBe('Lire les factures');
+    await admin.keyboard.press('Tab');
+    expect(await focused()).toBe('Déposer des factures');
+    await admin.keyboard.press('Space');
+    for (let i = 0; i < 4; i++) await admin.keyboard.press('Tab');
+    expect(await focused()).toBe('Créer la clé');
+    await admin.keyboard.press('Enter');
+    const second = admin.locator('[data-testid="api-keys"] tbody tr', { hasText: 'GED' });
+    await expect.poll(() => second.textContent()).toContain('Lire les factures, Déposer des factures');
+    expect(await admin.locator('[data-testid="new-api-key"]').textContent()).toMatch(/^fk_/);
 
     await admin.getByLabel('Langue').selectOption('en');
     await admin.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();

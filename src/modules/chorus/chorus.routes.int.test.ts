@@ -66,6 +66,12 @@ describe('Chorus connector settings over HTTP', () => {
     expect(journal[0].actor).toMatchObject({ kind: 'user', userId: (a.admin as { userId: string }).userId });
   });
 
+  it('a structure id sent by the client is ignored: the id is the one Chorus gives for the SIRET', async () => {
+    const r = await put({ ...good(), structures: [{ siret: defaultStructure.siret, idStructureCPP: 999 }] });
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().structures).toEqual([{ siret: defaultStructure.siret, idStructureCPP: defaultStructure.idStructureCPP, serviceFilter: [] }]);
+  });
+
   it('blank secrets keep the stored ones; a changed address requires typing them again', async () => {
     const { clientSecret: _s, password: _p, ...rest } = good();
     const r = await put({ ...rest, clientSecret: '', password: '', passwordExpiresOn: '2027-01-31' });

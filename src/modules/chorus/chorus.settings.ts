@@ -80,7 +80,7 @@ async function merge(deps: SettingsDeps, tenantId: string, input: SettingsInput)
   const creds = { oauthUrl: oauthUrl!, apiUrl: apiUrl!, clientId, clientSecret: secret('clientSecret'), login, password: secret('password') };
   const structures = (input.structures ?? stored?.structures ?? []).map((x) => ({ ...x, siret: x.siret.replace(/\s+/g, '') }));
   for (const [i, x] of structures.entries()) if (!/^\d{14}$/.test(x.siret)) throw chorusErrors.invalidInput(`structures.${i}.siret`, '14 chiffres attendus');
-  return { stored, creds, structures };
+  return { stored, creds, structures, sameEndpoints: Boolean(sameEndpoints) };
 }
 
 function clientFor(deps: SettingsDeps, creds: Omit<ChorusConnectorSettings, 'structures'>) {
@@ -90,13 +90,15 @@ function clientFor(deps: SettingsDeps, creds: Omit<ChorusConnectorSettings, 'str
 
 /** Saves the settings; structures without a Chorus id are looked up first, which proves the credentials. */
 export async function updateConnectorSettings(deps: SettingsDeps, tenantId: string, input: SettingsInput, actor: { kind: 'user'; userId: string }) {
-  const { stored, creds, structures } = await merge(deps, tenantId, input);
+  const { stored, creds, structures, sameEndpoints } = await merge(deps, tenantId, input);
   if (!structures.length) throw chorusErrors.invalidInput('structures', 'au moins une structure (SIRET)');
-  const known = new Map((stored?.structures ?? []).map((s) => [s.siret, s.idStructureCPP]));
+  // A structure's Chorus id is never taken from the request: it is the one Chorus gave for this SIRET
+  // on these same endpoints (qualification and production number structures differently), else looked up.
+  const known = new Map(sameEndpoints ? (stored?.structures ?? []).map((s) => [s.siret, s.idStructureCPP]) : []);
   let client: ReturnType<typeof clientFor> | null = null;
   const resolved = [];
   for (const x of structures) {
-    let id = x.idStructureCPP ?? known.get(x.siret);
+    let id = known.get(x.siret);
     if (!id) {
       client ??= clientFor(deps, creds);
       const found = await client.findStructureBySiret(x.siret);

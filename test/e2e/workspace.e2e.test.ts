@@ -51,6 +51,9 @@ async function api<T>(page: Page, method: string, url: string, body?: unknown): 
 }
 
 const listedNumbers = (page: Page) => page.locator('tbody tr td:first-child').allTextContents();
+/** Waits until the list shows exactly these numbers in this order (the previous list may share its first row). */
+const listShows = (page: Page, numbers: string[]) =>
+  page.waitForFunction((want) => [...document.querySelectorAll('.invoice-list tbody tr td:first-child')].map((td) => td.textContent).join('|') === want, numbers.join('|'));
 const rowCount = (page: Page, n: number) => page.waitForFunction((k) => document.querySelectorAll('.invoice-list tbody tr').length === k && !document.querySelector('.invoice-list [role=status]')?.textContent?.includes('Chargement'), n);
 const cardValue = async (page: Page, key: string) => Number(await page.locator(`[data-testid="count-${key}"] .dash-value`).textContent());
 const idOf = async (page: Page, number: string) => {
@@ -193,11 +196,11 @@ describe('agent workspace', () => {
     const byAmount = finance.getByRole('button', { name: 'Trier par Montant TTC' });
     await byAmount.click();
     await finance.waitForFunction(() => new URL(location.href).searchParams.get('dir') === 'asc');
-    await finance.waitForFunction(() => document.querySelector('.invoice-list tbody tr td')?.textContent === 'FACT-8841');
+    await listShows(finance, ['FACT-8841', '2026/1107', 'FA-2026-0412', 'F26-00981']);
     expect(await listedNumbers(finance)).toEqual(['FACT-8841', '2026/1107', 'FA-2026-0412', 'F26-00981']);
     expect(await finance.locator('th[aria-sort="ascending"]').textContent()).toContain('Montant TTC');
     await byAmount.click();
-    await finance.waitForFunction(() => document.querySelector('.invoice-list tbody tr td')?.textContent === 'F26-00981');
+    await listShows(finance, ['F26-00981', 'FA-2026-0412', '2026/1107', 'FACT-8841']);
     expect(await listedNumbers(finance)).toEqual(['F26-00981', 'FA-2026-0412', '2026/1107', 'FACT-8841']);
     expect(new URL(finance.url()).searchParams.get('sort')).toBe('totalTtc');
     await byAmount.click();

@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import { SESSION_COOKIE, requirePrincipal, requireRole, requireTenant } from '../../app/http-auth.js';
 import { apiScopes, roles, type ApiScope, type Role } from './identity.models.js';
 import { registerUserAdminRoutes } from './identity.admin-routes.js';
+import { registerAccountRoutes } from './identity.account.js';
 import { createApiKey, createUser, login, logout, revokeApiKey, type LoginLimiter } from './identity.usecases.js';
 
 export function registerIdentityRoutes(
@@ -43,8 +44,9 @@ export function registerIdentityRoutes(
     if (p.kind !== 'user') return { principal: p };
     const tenant = p.tenantId ? await db.selectFrom('tenants').select(['id', 'slug', 'name', 'kind']).where('id', '=', p.tenantId).executeTakeFirst() : null;
     const services = p.tenantId ? await db.selectFrom('services').select(['id', 'code', 'name']).where('tenant_id', '=', p.tenantId).orderBy('name').execute() : [];
+    const account = await db.selectFrom('users').select('must_change_password').where('id', '=', p.userId).executeTakeFirst();
     return {
-      user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role, serviceIds: p.serviceIds },
+      user: { id: p.userId, email: p.email, displayName: p.displayName, role: p.role, serviceIds: p.serviceIds, mustChangePassword: Boolean(account?.must_change_password) },
       tenant,
       services,
       csrfToken: req.csrfToken,
@@ -120,4 +122,5 @@ export function registerIdentityRoutes(
   });
 
   registerUserAdminRoutes(app, { db, clock });
+  registerAccountRoutes(app, { db, clock, limiter });
 }

@@ -15,21 +15,24 @@ export type EnqueueInput = {
   maxAttempts?: number;
 };
 
+function outboxRow(input: EnqueueInput) {
+  return {
+    id: newId('outbox'),
+    tenant_id: input.tenantId,
+    kind: input.kind,
+    idempotency_key: input.idempotencyKey,
+    invoice_id: input.invoiceId ?? null,
+    payload: JSON.stringify(input.payload),
+    next_attempt_at: input.notBefore ?? new Date(),
+    max_attempts: input.maxAttempts ?? 8,
+  };
+}
+
 /** Records an external effect in the deciding transaction; the worker performs it afterwards. */
 export async function enqueueEffect(tx: Tx | Db, input: EnqueueInput): Promise<{ id: string; created: boolean }> {
-  const id = newId('outbox');
   const res = await tx
     .insertInto('outbox')
-    .values({
-      id,
-      tenant_id: input.tenantId,
-      kind: input.kind,
-      idempotency_key: input.idempotencyKey,
-      invoice_id: input.invoiceId ?? null,
-      payload: JSON.stringify(input.payload),
-      next_attempt_at: input.notBefore ?? new Date(),
-      max_attempts: input.maxAttempts ?? 8,
-    })
+    .values(outboxRow(input))
     .onConflict((oc) => oc.column('idempotency_key').doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -100,17 +103,7 @@ export async function enqueueEffects(tx: Tx, inputs: EnqueueInput[]): Promise<nu
   let created = 0;
   // 8 parameters a row: 500 rows stay far below PostgreSQL's 65,535 bind parameters.
   for (let i = 0; i < inputs.length; i += 500) {
-    const rows = inputs.slice(i, i + 500).map((input) => ({
-      id: newId('outbox'),
-      tenant_id: input.tenantId,
-      kind: input.kind,
-      idempotency_key: input.idempotencyKey,
-      invoice_id: input.invoiceId ?? null,
-      payload: JSON.stringify(input.payload),
-      next_attempt_at: input.notBefore ?? new Date(),
-      max_attempts: input.maxAttempts ?? 8,
-    }));
-    const res = await tx.insertInto('outbox').values(rows).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
+    const res = await tx.insertInto('outbox').values(inputs.slice(i, i + 500).map(outboxRow)).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').execute();
     created += res.length;
   }
   return created;

@@ -76,7 +76,7 @@ afterAll(async () => {
 const userRow = (page: Page, email: string) => page.locator('[data-testid="admin-users"] tbody tr', { hasText: email });
 
 describe('administration', () => {
-  it('invites a user, changes role and services, refuses to demote the last admin, issues a new password, then deactivates the account', async () => {
+  it('invites a user, changes role and services, refuses to demote the last admin, issues a new password the user replaces, then deactivates the account', async () => {
     await admin.locator('[data-testid="admin-users"] tbody tr').first().waitFor();
     await expectAccessible(admin, 'admin-users');
 
@@ -120,6 +120,22 @@ describe('administration', () => {
     await camille.reload();
     await login(camille, { email: 'camille@demo.facteur.local', password: second }, '/factures', 'Factures');
 
+    // Still on a one-time password: reminded, she chooses her own.
+    await camille.locator('[data-testid="password-reminder"]').getByRole('link', { name: 'Choisir mon mot de passe' }).click();
+    await camille.getByRole('heading', { level: 1, name: 'Mon mot de passe' }).waitFor();
+    await camille.getByLabel('Mot de passe actuel').fill(second);
+    await camille.getByLabel('Nouveau mot de passe', { exact: true }).fill('une phrase bien à moi');
+    await camille.getByLabel('Nouveau mot de passe, une seconde fois').fill('une phrase bien à moi !');
+    await camille.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await camille.getByRole('alert').getByText('Les deux saisies du nouveau mot de passe diffèrent.').waitFor();
+    await camille.getByLabel('Nouveau mot de passe, une seconde fois').fill('une phrase bien à moi');
+    await camille.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await camille.getByText('Mot de passe changé. Vos autres sessions sont fermées.').waitFor();
+    await expectAccessible(camille, 'account-password');
+    await camille.getByRole('link', { name: 'Factures', exact: true }).click();
+    await camille.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+    expect(await camille.locator('[data-testid="password-reminder"]').count()).toBe(0);
+
     // Deactivated: her open session ends at the next request and she cannot sign in again.
     await row.getByRole('button', { name: 'Désactiver' }).click();
     await admin.getByText('Compte de Camille Compta désactivé : ses sessions sont fermées.').waitFor();
@@ -127,7 +143,7 @@ describe('administration', () => {
     await camille.reload();
     await camille.getByRole('heading', { level: 1, name: 'Connexion' }).waitFor();
     await camille.getByLabel('Adresse e-mail').fill('camille@demo.facteur.local');
-    await camille.getByLabel('Mot de passe').fill(second);
+    await camille.getByLabel('Mot de passe').fill('une phrase bien à moi');
     await camille.getByRole('button', { name: 'Se connecter' }).click();
     await camille.getByRole('alert').getByText('Identifiant ou mot de passe incorrect.').waitFor();
     await expectAccessible(admin, 'admin-users-after');

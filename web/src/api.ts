@@ -28,7 +28,7 @@ export class ApiError extends Error {
 
 export type Service = { id: string; code: string; name: string };
 export type Me = {
-  user: { id: string; email: string; displayName: string | null; role: string; serviceIds: string[] };
+  user: { id: string; email: string; displayName: string | null; role: string; serviceIds: string[]; mustChangePassword?: boolean };
   tenant: { id: string; slug: string; name: string } | null;
   services: Service[];
   csrfToken: string | null;

@@ -10,6 +10,7 @@ import { UploadPage } from './pages/upload-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { AdminPage } from './pages/admin-page';
 import { PlatformHome, PlatformPage, useSendsToPlatform } from './pages/admin/platform-page';
+import { PasswordPage, PasswordReminder } from './pages/account/password-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { NotificationsPage } from './pages/notifications-page';
 import { NotificationPreferencesPage } from './pages/notification-preferences-page';
@@ -127,6 +128,7 @@ function Shell() {
 function Routes({ path }: { path: string }) {
   const toPlatform = useSendsToPlatform(path);
   if (path === '/plateforme') return <PlatformPage />;
+  if (path === '/mon-compte') return <PasswordPage />;
   if (toPlatform) return <PlatformHome />;
   if (path === '/factures') return <InvoiceListPage />;
   if (path === '/tableau-de-bord') return <DashboardPage />;
@@ -195,6 +197,9 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
             {t('nav.signedInAs', { name: session.user.displayName ?? session.user.email })}
             <span className="role"> · {translateDynamic(t, 'role', session.user.role)}</span>
           </span>
+          <Link href="/mon-compte" aria-current={current('/mon-compte')}>
+            {t('acc.link')}
+          </Link>
           <label className="lang-switch">
             <span className="visually-hidden">{t('app.language')}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -208,6 +213,7 @@ function Layout({ session, onLogout, children }: { session: Session; onLogout: (
         </div>
       </header>
       <main id="main" tabIndex={-1}>
+        <PasswordReminder />
         {children}
       </main>
     </>

@@ -204,4 +204,18 @@ export const adminEn: Record<keyof typeof adminFr, string> = {
   'adm.platform.kind.company': 'Company',
   'adm.platform.created': 'Created on',
   'adm.platform.count': '{n} tenant(s)',
+
+  'acc.title': 'My password',
+  'acc.link': 'My password',
+  'acc.formTitle': 'Change password',
+  'acc.current': 'Current password',
+  'acc.new': 'New password',
+  'acc.newHint': 'At least 12 characters; a sentence is easier to remember than a complicated word.',
+  'acc.confirm': 'New password, once more',
+  'acc.submit': 'Change the password',
+  'acc.mismatch': 'The two entries of the new password differ.',
+  'acc.changed': 'Password changed. Your other sessions are closed.',
+  'acc.oneTimeInUse': 'You are signed in with a one-time password: choose your own.',
+  'acc.reminder': 'You are still using a one-time password.',
+  'acc.reminderLink': 'Choose my password',
 };

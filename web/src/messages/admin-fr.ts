@@ -202,4 +202,18 @@ export const adminFr = {
   'adm.platform.kind.company': 'Entreprise',
   'adm.platform.created': 'Créé le',
   'adm.platform.count': '{n} locataire(s)',
+
+  'acc.title': 'Mon mot de passe',
+  'acc.link': 'Mon mot de passe',
+  'acc.formTitle': 'Changer de mot de passe',
+  'acc.current': 'Mot de passe actuel',
+  'acc.new': 'Nouveau mot de passe',
+  'acc.newHint': '12 caractères au moins ; une phrase se retient mieux qu’un mot compliqué.',
+  'acc.confirm': 'Nouveau mot de passe, une seconde fois',
+  'acc.submit': 'Changer le mot de passe',
+  'acc.mismatch': 'Les deux saisies du nouveau mot de passe diffèrent.',
+  'acc.changed': 'Mot de passe changé. Vos autres sessions sont fermées.',
+  'acc.oneTimeInUse': 'Vous êtes connecté avec un mot de passe à usage unique : choisissez le vôtre.',
+  'acc.reminder': 'Vous utilisez encore un mot de passe à usage unique.',
+  'acc.reminderLink': 'Choisir mon mot de passe',
 };

@@ -25,6 +25,23 @@ export const chorusMirror: Readonly<Record<string, { action: InvoiceAction; to: 
 /** Local statuses waiting for a human check: Chorus changes wait for them instead of being skipped. */
 const holding: ReadonlySet<string> = new Set(['import_error', 'to_verify']);
 
+const downstreamCache = new Map<InvoiceStatus, ReadonlySet<InvoiceStatus>>();
+/** Statuses reachable from `from` through the lifecycle (not `from` itself unless a cycle leads back). */
+function downstream(from: InvoiceStatus): ReadonlySet<InvoiceStatus> {
+  const hit = downstreamCache.get(from);
+  if (hit) return hit;
+  const seen = new Set<InvoiceStatus>();
+  const todo = Object.values(transitions[from]) as InvoiceStatus[];
+  while (todo.length) {
+    const s = todo.pop()!;
+    if (seen.has(s)) continue;
+    seen.add(s);
+    todo.push(...(Object.values(transitions[s]) as InvoiceStatus[]));
+  }
+  downstreamCache.set(from, seen);
+  return seen;
+}
+
 /** First `MISE_A_DISPOSITION` in the history: the start of the payment period (DGP). */
 export function firstMiseADisposition(h: ChorusHistory): ChorusHistoryEntry | undefined {
   return h.statuts.find((s) => s.code === 'MISE_A_DISPOSITION');
@@ -71,6 +88,12 @@ export async function applyHistory(
     }
     if (transitions[status][mirror.action] !== mirror.to) {
       if (holding.has(status)) break;
+      // Our own earlier pushes coming back after several decisions between two passes: the
+      // register is already past that status, so the entry is reflected, not ignored.
+      if (downstream(mirror.to).has(status)) {
+        reached = e.histoStatutId;
+        continue;
+      }
       out.ignored++;
       reached = e.histoStatutId;
       continue;

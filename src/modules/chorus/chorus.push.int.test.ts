@@ -60,6 +60,35 @@ describe('Chorus status push (outbox → traiter/recue)', () => {
     expect(again).toMatchObject({ refreshed: 1, statusChanges: 0, ignoredStatuses: 0 });
   });
 
+  it('pushes every recipient status in turn, payment statuses included, and a rejection with its motif', async () => {
+    const t = await setup(2);
+    const [a, b] = t.ids;
+    const chain: Array<[Parameters<typeof t.act>[1], string, Record<string, string>?]> = [
+      ['attest_service_done', 'SERVICE_FAIT'],
+      ['mandate', 'MANDATEE', { mandateNumber: 'DP-2026-0042' }],
+      ['make_available_to_accountant', 'MISE_A_DISPOSITION_COMPTABLE'],
+      ['record_accounted', 'COMPTABILISEE'],
+      ['record_payment', 'MISE_EN_PAIEMENT'],
+    ];
+    for (const [action, chorusStatus, extra] of chain) {
+      await t.act(a, action, extra);
+      expect(await t.runOutbox()).toBe(1);
+      expect(sandbox.state.invoices.get(a)!.statut).toBe(chorusStatus);
+    }
+    const pushed = (await t.outbox(a)).map((r) => r.payload as { nouveauStatut: string; numeroDPMandat: string });
+    expect(pushed.map((p) => p.nouveauStatut)).toEqual(chain.map(([, s]) => s));
+    expect(pushed[1].numeroDPMandat).toBe('DP-2026-0042');
+    expect((await t.outbox(a)).every((r) => r.status === 'done')).toBe(true);
+    // Paid is terminal: a further action is refused locally and nothing is queued for Chorus.
+    await expect(t.act(a, 'suspend', { reason: 'trop tard' })).rejects.toMatchObject({ code: 'invoices.illegal_transition' });
+    expect(await t.outbox(a)).toHaveLength(chain.length);
+
+    await t.act(b, 'reject', { reason: 'Facture en double de la F-12' });
+    await t.runOutbox();
+    expect(sandbox.state.invoices.get(b)!).toMatchObject({ statut: 'REJETEE', commentaireEtatCourant: 'Facture en double de la F-12' });
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId: t.tenantId, clock: systemClock, structures })).toMatchObject({ statusChanges: 0, ignoredStatuses: 0, failed: 0 });
+  });
+
   it('sends a long suspension motif cut to 255 characters while the journal keeps it whole', async () => {
     const t = await setup(1);
     const [a] = t.ids;

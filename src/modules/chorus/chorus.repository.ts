@@ -42,19 +42,37 @@ export type ChorusTx = Transaction<ChorusDatabase>;
 /** The shared handle typed with this module's tables (declared here, not in the shared schema). */
 export const chorusDb = (db: Db | Tx) => db as unknown as ChorusDb;
 
-export type KnownChorusInvoice = { idFacture: number; invoiceId: string; chorusStatus: string; statusAt: Date; lastHistoId: number };
+export type KnownChorusInvoice = {
+  idFacture: number;
+  invoiceId: string;
+  chorusStatus: string;
+  statusAt: Date;
+  lastHistoId: number;
+  /** The register's status (an `import_error` record is taken again on each pass). */
+  localStatus: string;
+  receivedAt: Date;
+};
 
 export async function findKnownInvoices(db: Db | Tx, tenantId: string, ids: number[]): Promise<Map<number, KnownChorusInvoice>> {
   const out = new Map<number, KnownChorusInvoice>();
   if (!ids.length) return out;
   const rows = await chorusDb(db)
-    .selectFrom('chorus_invoices')
-    .select(['id_facture', 'invoice_id', 'chorus_status', 'status_at', 'last_histo_id'])
-    .where('tenant_id', '=', tenantId)
-    .where('id_facture', 'in', ids)
+    .selectFrom('chorus_invoices as c')
+    .innerJoin('invoices as i', (j) => j.onRef('i.id', '=', 'c.invoice_id').onRef('i.tenant_id', '=', 'c.tenant_id'))
+    .select(['c.id_facture', 'c.invoice_id', 'c.chorus_status', 'c.status_at', 'c.last_histo_id', 'i.status', 'i.received_at'])
+    .where('c.tenant_id', '=', tenantId)
+    .where('c.id_facture', 'in', ids)
     .execute();
   for (const r of rows) {
-    out.set(Number(r.id_facture), { idFacture: Number(r.id_facture), invoiceId: r.invoice_id, chorusStatus: r.chorus_status, statusAt: new Date(r.status_at), lastHistoId: Number(r.last_histo_id) });
+    out.set(Number(r.id_facture), {
+      idFacture: Number(r.id_facture),
+      invoiceId: r.invoice_id,
+      chorusStatus: r.chorus_status,
+      statusAt: new Date(r.status_at),
+      lastHistoId: Number(r.last_histo_id),
+      localStatus: r.status,
+      receivedAt: new Date(r.received_at),
+    });
   }
   return out;
 }

@@ -122,7 +122,29 @@ describe('Chorus sync into the register', () => {
     expect(rows.filter((x) => x.status === 'received')).toHaveLength(4);
     const docs = await h.db.selectFrom('documents').select(['invoice_id', 'role', 'mime']).where('tenant_id', '=', tenantId).execute();
     expect(docs.filter((x) => x.role === 'original')).toHaveLength(4);
-    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 0, unchanged: 6 });
+    // Import errors are taken again on each pass; while the file stays bad they stay in error.
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 0, unchanged: 4, importErrors: 2, repaired: 0 });
+
+    // Chorus moves one on while it waits in import error: the change is held, then applied after the repair.
+    expect(sandbox.state.processReceived(sandbox.state.invoices.get(ids[1])!, 'SERVICE_FAIT', '', '', 'AUTRE_AGENT')).toBeNull();
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ importErrors: 2, repaired: 0, statusChanges: 0 });
+    // Chorus now serves good files (or our reader was fixed): the same records go through.
+    for (const i of [1, 4]) sandbox.state.invoices.get(ids[i])!.defect = undefined;
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 0, repaired: 2, importErrors: 0, unchanged: 4, statusChanges: 1, failed: 0 });
+    const after = await h.db.selectFrom('invoices').select(['id', 'external_id', 'status', 'import_error', 'dgp_started_at', 'total_ttc']).where('tenant_id', '=', tenantId).execute();
+    expect(after).toHaveLength(6);
+    for (const i of [1, 4]) {
+      const inv = sandbox.state.invoices.get(ids[i])!;
+      const row = after.find((x) => Number(x.external_id) === ids[i])!;
+      expect(row).toMatchObject({ status: i === 1 ? 'service_done' : 'received', import_error: null, total_ttc: inv.montantTTC });
+      // The payment period runs from the Chorus mise à disposition, not from the repair.
+      expect(new Date(row.dgp_started_at!).getTime()).toBe(inv.history.find((x) => x.code === 'MISE_A_DISPOSITION')!.at);
+      const originals = await h.db.selectFrom('documents').select('role').where('invoice_id', '=', row.id).where('role', '=', 'original').execute();
+      expect(originals).toHaveLength(1);
+      const j = await h.db.selectFrom('journal').select('data').where('invoice_id', '=', row.id).where('type', '=', 'invoice.transitioned').orderBy('seq').limit(1).executeTakeFirstOrThrow();
+      expect(j.data).toMatchObject({ action: 'verify', from: 'import_error', to: 'received', details: { chorus: { reimport: true, previousError: expect.any(String) } } });
+    }
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ unchanged: 6, repaired: 0, importErrors: 0 });
   });
 
   it('survives tokens expiring and revoked mid-sync and a 5xx/429 storm without losing or duplicating', async () => {

@@ -8,6 +8,7 @@ import { checkConnectorAlerts } from './chorus.alerts.js';
 import { chorusErrors } from './chorus.errors.js';
 import { applyHistory, chorusMirror, firstMiseADisposition, syncPrincipal } from './chorus.history.js';
 import { prepareImport, type PreparedImport } from './chorus.import.js';
+import { repairImportError } from './chorus.retry.js';
 import type { ChorusHistory, ChorusInvoiceSummary } from './chorus.models.js';
 import type { ChorusPort } from './chorus.port.js';
 import { chorusDb, findKnownInvoices, type ChorusInvoicesTable, type KnownChorusInvoice } from './chorus.repository.js';
@@ -22,7 +23,10 @@ export type SyncCounts = {
   created: number;
   /** New to this run but already in the register (a previous run stopped after registering). */
   resumed: number;
+  /** Recorded in import error: new ones, and earlier ones that still fail when taken again. */
   importErrors: number;
+  /** Earlier import errors that went through this time (completed in place, now received). */
+  repaired: number;
   /** Known invoices whose Chorus status moved, and the transitions applied to them. */
   refreshed: number;
   statusChanges: number;
@@ -104,7 +108,7 @@ async function alertAdmins(args: SyncTenantArgs) {
 async function runSync(args: SyncTenantArgs): Promise<SyncCounts> {
   const { db, port, blobs, tenantId, clock } = args;
   const log = (args.logger ?? silentLogger).child('chorus-sync');
-  const counts: SyncCounts = { pages: 0, seen: 0, created: 0, resumed: 0, importErrors: 0, refreshed: 0, statusChanges: 0, ignoredStatuses: 0, unchanged: 0, skipped: 0, failed: 0 };
+  const counts: SyncCounts = { pages: 0, seen: 0, created: 0, resumed: 0, importErrors: 0, repaired: 0, refreshed: 0, statusChanges: 0, ignoredStatuses: 0, unchanged: 0, skipped: 0, failed: 0 };
   const connector = await loadConnector(db, tenantId);
   const structures = args.structures ?? ((connector?.settings as { structures?: SyncStructure[] } | undefined)?.structures ?? []);
   if (!structures.length) throw chorusErrors.invalidInput('structures', 'aucune structure Chorus configurée pour ce locataire');
@@ -122,6 +126,18 @@ async function runSync(args: SyncTenantArgs): Promise<SyncCounts> {
     counts.seen++;
     if (!latest || s.dateHeureEtatCourant > latest) latest = s.dateHeureEtatCourant;
     try {
+      if (known?.localStatus === 'import_error') {
+        // Taken again on every pass (while inside the window) until its file goes through.
+        const r = await repairImportError({ db, port, blobs, clock }, { tenantId, known, summary: s, idStructure });
+        if (r.outcome === 'still_failing') counts.importErrors++;
+        if (r.outcome === 'repaired') {
+          counts.repaired++;
+          counts.statusChanges += r.applied;
+          counts.ignoredStatuses += r.ignored;
+          log.info({ tenantId, idFacture: s.idFacture }, 'facture Chorus en erreur d’import reprise');
+        }
+        if (r.outcome !== 'gone') return;
+      }
       if (known) {
         if (known.chorusStatus === s.statut && known.statusAt.getTime() >= Date.parse(s.dateHeureEtatCourant)) {
           counts.unchanged++;

@@ -97,6 +97,7 @@ export async function runChorusCommand(argv: string[], io: ChorusCliIo, services
           io.stdout(st.passwordExpiresInDays < 0 ? `Mot de passe du compte technique EXPIRÉ depuis le ${st.passwordExpiresOn}` : `Mot de passe du compte technique : expire le ${st.passwordExpiresOn} (dans ${st.passwordExpiresInDays} j)`);
         }
         if (st.pushErrors) io.stdout(`${st.pushErrors} facture(s) dont le dernier statut a été refusé par Chorus Pro`);
+        if (st.importErrors) io.stdout(`${st.importErrors} facture(s) en erreur d’import (reprises à chaque synchronisation)`);
         if (check) io.stdout(check);
       }
       return 0;

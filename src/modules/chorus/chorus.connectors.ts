@@ -74,6 +74,8 @@ export type ConnectorStatus = {
   /** Negative once expired; null when unknown. */
   passwordExpiresInDays: number | null;
   pushErrors: number;
+  /** Chorus invoices waiting in import error (taken again on each pass). */
+  importErrors: number;
 };
 
 /** What an administrator needs to see about the connector (no secrets). */
@@ -85,6 +87,13 @@ export async function getConnectorStatus({ db, clock }: { db: Db; clock: Clock }
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('tenant_id', '=', tenantId)
       .where('push_error', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const importErrors = await tx
+      .selectFrom('invoices')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('source', '=', 'chorus')
+      .where('status', '=', 'import_error')
       .executeTakeFirstOrThrow();
     const s = row?.settings as unknown as StoredSettings | undefined;
     const expires = s?.passwordExpiresOn ?? null;
@@ -98,6 +107,7 @@ export async function getConnectorStatus({ db, clock }: { db: Db; clock: Clock }
       passwordExpiresOn: expires,
       passwordExpiresInDays: expires ? daysBetween(parisDay(clock.now()), expires) : null,
       pushErrors: Number(pushErrors.n),
+      importErrors: Number(importErrors.n),
     };
   });
 }

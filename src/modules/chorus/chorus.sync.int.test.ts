@@ -6,6 +6,7 @@ import { chorusPaths } from './chorus.mapping.js';
 import { createMemoryBlobStore } from '../documents/drivers/memory.js';
 import { createTenant } from '../tenants/tenants.usecases.js';
 import { createChorusClient, type ChorusClient } from './chorus.client.js';
+import { getConnectorStatus } from './chorus.connectors.js';
 import { syncTenant } from './chorus.sync.js';
 import type { ChorusPort } from './chorus.port.js';
 import { startChorusSandbox, type ChorusSandbox } from './sandbox/sandbox.server.js';
@@ -122,6 +123,8 @@ describe('Chorus sync into the register', () => {
     expect(rows.filter((x) => x.status === 'received')).toHaveLength(4);
     const docs = await h.db.selectFrom('documents').select(['invoice_id', 'role', 'mime']).where('tenant_id', '=', tenantId).execute();
     expect(docs.filter((x) => x.role === 'original')).toHaveLength(4);
+    // Administrators see them on the connector's health.
+    expect(await getConnectorStatus({ db: h.db, clock: systemClock }, tenantId)).toMatchObject({ importErrors: 2 });
     // Import errors are taken again on each pass; while the file stays bad they stay in error.
     expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 0, unchanged: 4, importErrors: 2, repaired: 0 });
 
@@ -145,6 +148,7 @@ describe('Chorus sync into the register', () => {
       expect(j.data).toMatchObject({ action: 'verify', from: 'import_error', to: 'received', details: { chorus: { reimport: true, previousError: expect.any(String) } } });
     }
     expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ unchanged: 6, repaired: 0, importErrors: 0 });
+    expect(await getConnectorStatus({ db: h.db, clock: systemClock }, tenantId)).toMatchObject({ importErrors: 0 });
   });
 
   it('survives tokens expiring and revoked mid-sync and a 5xx/429 storm without losing or duplicating', async () => {

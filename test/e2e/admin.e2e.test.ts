@@ -1,73 +1,41 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultStructure, startChorusSandbox, type ChorusSandbox } from '../../src/modules/chorus/sandbox/index.js';
-import { accessibilityProblems } from './support/a11y.js';
 import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
+import { browserPages, expectAccessible, launchChromium, signIn } from './support/browser.js';
 
 /**
  * The administration end to end: the real `facteur start` (demo tenant, plus a platform operator
  * created with the CLI) driven through Debian's Chromium, with the Chorus Pro sandbox running in
  * this process for the connector screen.
  */
-const shots = path.resolve(process.cwd(), 'test-output/screenshots');
 let app: RunningApp;
 let browser: Browser;
 let sandbox: ChorusSandbox;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const pages = browserPages('admin-', () => ({ browser, baseUrl: app.baseUrl }));
 
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
+const newPage = () => pages.newPage();
 
 /** Signs in on the given screen (the app stays there after the login). */
-async function login(page: Page, creds: { email: string; password: string }, at: string, heading: string) {
-  await page.goto(at);
-  await page.getByLabel('Adresse e-mail').fill(creds.email);
-  await page.getByLabel('Mot de passe').fill(creds.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-}
+const login = (page: Page, creds: { email: string; password: string }, at: string, heading: string) => signIn(page, creds, { at, heading });
 
-async function expectAccessible(page: Page, shot: string) {
-  expect(await accessibilityProblems(page)).toEqual([]);
-  await page.screenshot({ path: path.join(shots, `${shot}.png`), fullPage: true });
-}
 
 let admin: Page;
 
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
   await ensureWebBuilt();
   [app, browser, sandbox] = await Promise.all([
     startApp({ platformOperator: true }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
+    launchChromium(),
     startChorusSandbox({ port: 0, host: '127.0.0.1' }),
   ]);
   admin = await newPage();
   await login(admin, app.logins.get('tenant_admin')!, '/administration', 'Administration');
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
-  let i = 0;
-  for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: path.join(shots, `FAILED-admin-${name}-${i++}.png`), fullPage: true }).catch(() => {});
-});
-
 afterAll(async () => {
-  expect(pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
-  for (const c of contexts) await c.close().catch(() => {});
+  expect(pages.pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
+  await pages.closeAll();
   await browser?.close();
   await app?.stop();
   await sandbox?.close();

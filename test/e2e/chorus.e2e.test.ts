@@ -1,13 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChorusClient, type ChorusClient } from '../../src/modules/chorus/chorus.client.js';
 import { chorusPaths } from '../../src/modules/chorus/chorus.mapping.js';
 import { buildPivotXml, defaultStructure, sandboxFlowSyntax, startChorusSandbox, type ChorusSandbox } from '../../src/modules/chorus/sandbox/index.js';
-import { accessibilityProblems } from './support/a11y.js';
 import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
+import { apiFromPage, browserPages, expectAccessible, launchChromium, SHOTS_DIR, signIn } from './support/browser.js';
 
 /**
  * The Chorus Pro paths of the agent workspace end to end: the real `facteur start` (demo tenant)
@@ -15,15 +14,14 @@ import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process
  * (`deposer/flux`, `completer`), and checks on the Chorus side through the recipient API.
  * Debian's Chromium plays the finance agent and the Voirie agent.
  */
-const shots = path.resolve(process.cwd(), 'test-output/screenshots');
+const shots = SHOTS_DIR;
 const day = 86_400_000;
 let app: RunningApp;
 let browser: Browser;
 let sandbox: ChorusSandbox;
 /** The supplier's (and the checks') side of Chorus: the sandbox's HTTP API. */
 let chorus: ChorusClient;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const pages = browserPages('chorus-', () => ({ browser, baseUrl: app.baseUrl }));
 /** The sandbox runs this far behind real time while the invoices are deposited. */
 let sandboxOffsetMs = 0;
 /** Number → the idFacture Chorus gave it and when it was made available (ten days back). */
@@ -81,35 +79,14 @@ async function deposit(number: string): Promise<void> {
   sandboxOffsetMs = 0;
 }
 
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 1000 }, baseURL: app.baseUrl });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
+const newPage = () => pages.newPage();
 
 async function login(page: Page, role: 'finance_agent' | 'service_agent' | 'tenant_admin') {
   const creds = app.logins.get(role)!;
-  await page.goto('/factures');
-  await page.getByLabel('Adresse e-mail').fill(creds.email);
-  await page.getByLabel('Mot de passe').fill(creds.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+  await signIn(page, creds, { at: '/factures', heading: 'Factures' });
   await page.locator('tbody tr').first().waitFor();
 }
 
-async function apiFromPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json();
-      const res = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: res.status, json: await res.json() };
-    },
-    { method, url, body },
-  );
-}
 
 async function openFromList(page: Page, number: string) {
   await page.goto('/factures');
@@ -123,12 +100,8 @@ const chorusStatus = (page: Page) => text(page, '[data-testid="chorus-status"]')
 const pushItems = (page: Page) => page.locator('[data-testid="chorus-pushes"] li');
 const clockTexts = async (page: Page) => (await page.locator('.clock-box p').allTextContents()).map((s) => s.trim());
 
-async function expectAccessible(page: Page) {
-  expect(await accessibilityProblems(page)).toEqual([]);
-}
 
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
   sandbox = await startChorusSandbox({ port: 0, host: '127.0.0.1', structures: [structure], clock: { now: () => new Date(Date.now() + sandboxOffsetMs) } });
   chorus = createChorusClient({ oauthUrl: sandbox.oauthUrl, apiUrl: sandbox.apiUrl, ...sandbox.credentials, baseDelayMs: 5 });
   // Made available on Chorus ten days ago: its payment period has 20 days left.
@@ -137,10 +110,7 @@ beforeAll(async () => {
   await ensureWebBuilt();
   [app, browser] = await Promise.all([
     startApp({ env: { FACTEUR_DEMO_CHORUS: 'true', FACTEUR_DEMO_CHORUS_URL: sandbox.url } }),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
+    launchChromium(),
   ]);
   // `facteur start` runs a first synchronisation at once; it prints what it received.
   const deadline = Date.now() + 30_000;
@@ -148,16 +118,9 @@ beforeAll(async () => {
   expect(app.output()).toContain('Bac à sable Chorus Pro : 1 facture(s) de démonstration reçue(s).');
 }, 180_000);
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
-  let i = 0;
-  for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: path.join(shots, `FAILED-chorus-${name}-${i++}.png`), fullPage: true }).catch(() => {});
-});
-
 afterAll(async () => {
-  expect(pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
-  for (const c of contexts) await c.close().catch(() => {});
+  expect(pages.pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
+  await pages.closeAll();
   await browser?.close();
   await app?.stop();
   await sandbox?.close();

@@ -2,58 +2,31 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessibilityProblems } from './support/a11y.js';
 import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
+import { apiFromPage, browserPages, expectAccessible, launchChromium, SHOTS_DIR, signIn } from './support/browser.js';
 
 /**
  * The web app shell end to end: the real `facteur start` (demo tenant, PGlite or a fresh
  * PostgreSQL database) driven through Debian's Chromium.
  */
-const shots = path.resolve(process.cwd(), 'test-output/screenshots');
+const shots = SHOTS_DIR;
 let app: RunningApp;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const pages = browserPages('', () => ({ browser, baseUrl: app.baseUrl }));
 
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  // Generous waits: CI machines run two test files at once on two cores.
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
+const newPage = () => pages.newPage();
 
 async function login(page: Page, role: 'finance_agent' | 'service_agent' | 'tenant_admin' | { email: string; password: string }) {
   const creds = typeof role === 'string' ? app.logins.get(role)! : role;
-  await page.goto('/factures');
-  await page.getByLabel('Adresse e-mail').fill(creds.email);
-  await page.getByLabel('Mot de passe').fill(creds.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Factures' }).waitFor();
+  await signIn(page, creds, { at: '/factures', heading: 'Factures' });
   await page.locator('tbody tr').first().waitFor();
 }
 
 const listedNumbers = (page: Page) => page.locator('tbody tr td:first-child').allTextContents();
 
-/** Calls the API from inside the signed-in page, with the session's CSRF token, as another tab would. */
-async function apiFromPage<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json();
-      const res = await fetch(url, {
-        method,
-        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json() };
-    },
-    { method, url, body },
-  );
-}
 
 async function invoiceIdByNumber(page: Page, number: string): Promise<string> {
   const r = await page.evaluate(async (n) => (await fetch(`/api/invoices?number=${encodeURIComponent(n)}`)).json(), number);
@@ -61,36 +34,21 @@ async function invoiceIdByNumber(page: Page, number: string): Promise<string> {
   return r.items[0].id;
 }
 
-async function expectAccessible(page: Page) {
-  expect(await accessibilityProblems(page)).toEqual([]);
-}
 
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
   await ensureWebBuilt();
   expect(fs.existsSync(path.resolve(process.cwd(), 'web/dist/index.html'))).toBe(true);
   [app, browser] = await Promise.all([
     startApp(),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
+    launchChromium(),
   ]);
   expect(app.logins.get('finance_agent')?.email).toBe('finances@demo.facteur.local');
   expect(app.logins.get('service_agent')?.email).toBe('voirie@demo.facteur.local');
 });
 
-// On failure, a picture of every open page says more than a timeout message.
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
-  let i = 0;
-  for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: path.join(shots, `FAILED-${name}-${i++}.png`), fullPage: true }).catch(() => {});
-});
-
 afterAll(async () => {
-  expect(pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
-  for (const c of contexts) await c.close().catch(() => {});
+  expect(pages.pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
+  await pages.closeAll();
   await browser?.close();
   await app?.stop();
 });

@@ -1,59 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { accessibilityProblems } from './support/a11y.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt, startApp, type RunningApp } from './support/app-process.js';
+import { apiFromPage, browserPages, expectAccessible, launchChromium, SHOTS_DIR, signIn } from './support/browser.js';
 
 /**
  * The agent workspace end to end, on the real `facteur start` (demo tenant) in Debian's Chromium:
  * dashboard, invoice list on the search API (filters, sort, saved view, CSV), bulk actions by
  * mouse and by keyboard only, notification inbox badge and preferences.
  */
-const shots = path.resolve(process.cwd(), 'test-output/screenshots');
+const shots = SHOTS_DIR;
 let app: RunningApp;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const pages = browserPages('ws-', () => ({ browser, baseUrl: app.baseUrl }));
 
 type Role = 'finance_agent' | 'service_agent' | 'tenant_admin';
 
-async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 }, baseURL: app.baseUrl, acceptDownloads: true });
-  contexts.push(ctx);
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
-  return page;
-}
+const newPage = () => pages.newPage({ acceptDownloads: true });
 
 /** Signs in from "/" and lands on the dashboard, the start page. */
 async function login(page: Page, role: Role) {
   const creds = app.logins.get(role)!;
-  await page.goto('/');
-  await page.getByLabel('Adresse e-mail').fill(creds.email);
-  await page.getByLabel('Mot de passe').fill(creds.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Tableau de bord' }).waitFor();
+  await signIn(page, creds, { at: '/', heading: 'Tableau de bord' });
   expect(new URL(page.url()).pathname).toBe('/tableau-de-bord');
 }
 
-async function api<T>(page: Page, method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const me = await (await fetch('/api/auth/me')).json();
-      const res = await fetch(url, { method, headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken }, body: body === undefined ? undefined : JSON.stringify(body) });
-      const text = await res.text();
-      return { status: res.status, json: text ? JSON.parse(text) : null };
-    },
-    { method, url, body },
-  );
-}
+const api = apiFromPage;
 
 const listedNumbers = (page: Page) => page.locator('tbody tr td:first-child').allTextContents();
 /** Waits until the list shows exactly these numbers in this order (the previous list may share its first row). */
 const listShows = (page: Page, numbers: string[]) =>
-  page.waitForFunction((want) => [...document.querySelectorAll('.invoice-list tbody tr td:first-child')].map((td) => td.textContent).join('|') === want, numbers.join('|'));
+  page.waitForFunction((want) => Array.from(document.querySelectorAll('.invoice-list tbody tr td:first-child')).map((td) => td.textContent).join('|') === want, numbers.join('|'));
 const rowCount = (page: Page, n: number) => page.waitForFunction((k) => document.querySelectorAll('.invoice-list tbody tr').length === k && !document.querySelector('.invoice-list [role=status]')?.textContent?.includes('Chargement'), n);
 const cardValue = async (page: Page, key: string) => Number(await page.locator(`[data-testid="count-${key}"] .dash-value`).textContent());
 const idOf = async (page: Page, number: string) => {
@@ -62,9 +40,6 @@ const idOf = async (page: Page, number: string) => {
   return r.json.items[0].id;
 };
 
-async function expectAccessible(page: Page) {
-  expect(await accessibilityProblems(page)).toEqual([]);
-}
 
 async function openFilters(page: Page) {
   const details = page.locator('details.filters-box');
@@ -77,27 +52,16 @@ async function resetFilters(page: Page, rows = 4) {
 }
 
 beforeAll(async () => {
-  fs.mkdirSync(shots, { recursive: true });
   await ensureWebBuilt();
   [app, browser] = await Promise.all([
     startApp(),
-    chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    }),
+    launchChromium(),
   ]);
 });
 
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== 'fail') return;
-  const name = ctx.task.name.replace(/[^\w-]+/g, '-').slice(0, 60);
-  let i = 0;
-  for (const c of contexts) for (const p of c.pages()) await p.screenshot({ path: path.join(shots, `FAILED-ws-${name}-${i++}.png`), fullPage: true }).catch(() => {});
-});
-
 afterAll(async () => {
-  expect(pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
-  for (const c of contexts) await c.close().catch(() => {});
+  expect(pages.pageErrors, 'exceptions non rattrapées dans la page').toEqual([]);
+  await pages.closeAll();
   await browser?.close();
   await app?.stop();
 });

@@ -8,6 +8,8 @@ import { createTenant } from '../tenants/tenants.usecases.js';
 import { createChorusClient, type ChorusClient } from './chorus.client.js';
 import { getConnectorStatus } from './chorus.connectors.js';
 import { syncTenant } from './chorus.sync.js';
+import type { Principal } from '../identity/identity.models.js';
+import { transitionInvoice } from '../invoices/invoices.usecases.js';
 import type { ChorusPort } from './chorus.port.js';
 import { startChorusSandbox, type ChorusSandbox } from './sandbox/sandbox.server.js';
 import { defaultStructure } from './sandbox/sandbox.state.js';
@@ -149,6 +151,22 @@ describe('Chorus sync into the register', () => {
     }
     expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ unchanged: 6, repaired: 0, importErrors: 0 });
     expect(await getConnectorStatus({ db: h.db, clock: systemClock }, tenantId)).toMatchObject({ importErrors: 0 });
+  });
+
+  it('applies a Chorus status held while the invoice waited in import error once an agent has verified it by hand', async () => {
+    const { tenantId } = await setupTenant();
+    await startSandbox();
+    const [bad] = sandbox.seedInvoices(1, { defects: { 0: 'malformed_pivot' } });
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ created: 1, importErrors: 1 });
+    expect(sandbox.state.processReceived(sandbox.state.invoices.get(bad)!, 'SERVICE_FAIT', '', '', 'AUTRE_AGENT')).toBeNull();
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ importErrors: 1, statusChanges: 0 });
+    const inv = await h.db.selectFrom('invoices').select('id').where('tenant_id', '=', tenantId).where('external_id', '=', String(bad)).executeTakeFirstOrThrow();
+    const agent: Principal = { kind: 'user', userId: 'usr_agent', tenantId, role: 'finance_agent', serviceIds: [], email: 'agent@example.test', displayName: 'Agent' };
+    await transitionInvoice({ db: h.db, clock: systemClock }, { tenantId, invoiceId: inv.id, action: 'verify' }, agent);
+    // The SERVICE_FAIT held while the record was in import error is applied on the next pass.
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ refreshed: 1, statusChanges: 1, ignoredStatuses: 0 });
+    expect((await h.db.selectFrom('invoices').select('status').where('id', '=', inv.id).executeTakeFirstOrThrow()).status).toBe('service_done');
+    expect(await syncTenant({ db: h.db, port: client, blobs, tenantId, clock: systemClock, structures })).toMatchObject({ unchanged: 1, refreshed: 0 });
   });
 
   it('survives tokens expiring and revoked mid-sync and a 5xx/429 storm without losing or duplicating', async () => {

@@ -150,14 +150,23 @@ async function numberInvoices(
     onProgress,
   }: { tenantId: string; runId: string; period: string; issueDate: string; settings: SelfBillingSettings; billable: Billable[]; report: RunReport; queue: ProductionQueue; onProgress?: Progress },
 ) {
+  // Drafts are validated in the worker threads, outside the transaction, one batch ahead: the next
+  // batch is being validated while this one takes its numbers. An invoice that would not validate
+  // gets no number, so the series stays gap-free.
+  const validateBatch = (off: number) => {
+    const batch = [...billable.slice(off, off + BATCH)].sort((a, b) => (a.mandate.id < b.mandate.id ? -1 : 1));
+    const drafts = batch.map((b) => buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines }));
+    const findings = Promise.all(drafts.map((d) => deps.pool.validate(d)));
+    findings.catch(() => undefined); // awaited below; a failure surfaces there
+    return { batch, drafts, findings };
+  };
+  let ahead = billable.length ? validateBatch(0) : null;
   for (let off = 0; off < billable.length; off += BATCH) {
+    const { batch, drafts, findings: pending } = ahead!;
+    const findings = await pending;
+    ahead = off + BATCH < billable.length ? validateBatch(off + BATCH) : null;
     // Memory stays flat: numbering waits while production has a backlog.
     await queue.belowHighWater();
-    const batch = [...billable.slice(off, off + BATCH)].sort((a, b) => (a.mandate.id < b.mandate.id ? -1 : 1));
-    // Validated in the worker threads, outside the transaction. An invoice that would not validate
-    // gets no number: the series stays gap-free.
-    const drafts = batch.map((b) => buildSelfInvoice({ issuer: settings.issuer, supplier: b.supplier, number: `${b.mandate.seriesPrefix}000000`, issueDate, period, mandateReference: b.mandate.reference, lines: b.lines }));
-    const findings = await Promise.all(drafts.map((d) => deps.pool.validate(d)));
     const numbered = await withTenant(deps.db, tenantId, async (tx) => {
       // Locking the mandates serialises concurrent runs per supplier: the loser sees the winner's invoice and skips.
       await sql`select id from sb_mandates where id in (${sql.join(batch.map((b) => b.mandate.id))}) order by id for update`.execute(tx);

@@ -23,4 +23,9 @@ describe('web dictionaries', () => {
     for (const s of statuses) expect(fr[`status.${s}` as keyof typeof fr]).toBe(statusLabels[s]);
     for (const a of actions) expect(fr[`action.${a}` as keyof typeof fr]).toBe(actionLabels[a]);
   });
+
+  it("labels every notification event the server sends, with the server's French wording", async () => {
+    const { notificationEvents, eventLabels } = await import('../../src/modules/notifications/notifications.templates.js');
+    for (const ev of notificationEvents) expect(fr[`ws.event.${ev}` as keyof typeof fr]).toBe(eventLabels[ev]);
+  });
 });

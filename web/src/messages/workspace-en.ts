@@ -103,6 +103,7 @@ export const workspaceEn: Partial<Record<keyof typeof workspaceFr, string>> = {
   'ws.event.deadline_overdue': 'Payment deadline passed',
   'ws.event.push_failed': 'Chorus Pro push failed',
   'ws.event.refusal_proposed': 'Refusal to decide',
+  'ws.event.chorus_alert': 'Chorus Pro connector alert',
   'ws.channel.email': 'E-mail',
   'ws.channel.sms': 'SMS',
   'ws.mode.immediate': 'Immediately',

@@ -101,6 +101,7 @@ export const workspaceFr = {
   'ws.event.deadline_overdue': 'Délai de paiement dépassé',
   'ws.event.push_failed': 'Échec d’envoi vers Chorus Pro',
   'ws.event.refusal_proposed': 'Refus à arbitrer',
+  'ws.event.chorus_alert': 'Alerte du connecteur Chorus Pro',
   'ws.channel.email': 'E-mail',
   'ws.channel.sms': 'SMS',
   'ws.mode.immediate': 'Immédiat',

@@ -7,7 +7,7 @@ import { useDocumentTitle } from '../use-document-title';
 import { workspaceApi, type Subscription, type Subscriptions } from '../workspace-api';
 import '../workspace.css';
 
-export const notificationEvents = ['invoice_received', 'task_assigned', 'deadline_near', 'deadline_overdue', 'push_failed', 'refusal_proposed'] as const;
+export const notificationEvents = ['invoice_received', 'task_assigned', 'deadline_near', 'deadline_overdue', 'push_failed', 'refusal_proposed', 'chorus_alert'] as const;
 const channels = ['email', 'sms'] as const;
 const modes = ['immediate', 'digest', 'off'] as const;
 type Channel = Subscription['channel'];
